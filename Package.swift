@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// Rampart: infrastructure as code for a secured, monitored web infrastructure.
+// Targets follow ../shared/ARCHITECTURE.md; every arrow points down the list.
+import PackageDescription
+
+let package = Package(
+    name: "Rampart",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rampart", targets: ["rampart"]),
+        .library(name: "Rampart", targets: ["RampartModel", "RampartLoading", "RampartRemote", "RampartSSH"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        /// Diagnostics (what, where, how to fix), Secret, small concurrency helpers. No dependencies.
+        .target(name: "RampartBasics"),
+        /// Pure Sendable values: inventory, hosts, groups, connection settings.
+        .target(name: "RampartModel", dependencies: ["RampartBasics"]),
+        /// YAML → model with file:line:col diagnostics. The one loader.
+        .target(name: "RampartLoading", dependencies: ["RampartBasics", "RampartModel", "Yams"]),
+        /// Transport-neutral remote execution: HostConnection, Command (quoting, masked secrets), results, errors.
+        .target(name: "RampartRemote", dependencies: ["RampartBasics"]),
+        /// libssh2 as a system library (Debian: libssh2-1-dev). Imported by RampartSSH only.
+        .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        /// HostConnection over libssh2: TCP_NODELAY, known_hosts, agent/key auth, exec with stdin, own threads.
+        .target(name: "RampartSSH", dependencies: [
+            "RampartBasics", "RampartRemote", "CLibSSH2",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
+        // .target(name: "RampartLab", dependencies: []),
+        /// Commands, views and exit codes; the composition root.
+        .target(name: "RampartCLI", dependencies: [
+            "RampartBasics", "RampartModel", "RampartLoading", "RampartRemote", "RampartSSH",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        /// A real OpenSSH sshd on loopback (temp dir, own keys, free port) for tests and benchmarks.
+        .target(name: "RampartTestSupport", dependencies: ["RampartSSH"]),
+        /// `bench/`: transport figures against the loopback sshd (printed, never asserted).
+        .executableTarget(name: "rampart-bench", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"],
+                          path: "bench/Sources"),
+        /// The `rampart` executable: one line.
+        .executableTarget(name: "rampart", dependencies: ["RampartCLI"]),
+
+        .testTarget(name: "RampartRemoteTests", dependencies: ["RampartRemote", "RampartBasics"]),
+        .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics"]),
+        .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
+        // .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"]),
+    ]
+)

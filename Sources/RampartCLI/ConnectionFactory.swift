@@ -1,0 +1,39 @@
+import Foundation
+import RampartBasics
+import RampartModel
+import RampartRemote
+import RampartSSH
+
+/// Turns inventory hosts into SSH options and opens connections: the composition root's
+/// bridge between the model and the transport.
+struct ConnectionFactory {
+    let inventory: Inventory
+    let passphrases = PassphraseSource()
+    var environment = ProcessInfo.processInfo.environment
+
+    func options(for host: Host) throws -> SSHOptions {
+        let settings = inventory.connection(for: host)
+        var options = SSHOptions(hostName: host.name, address: host.address)
+        if let port = settings.port { options.port = port }
+        if let user = settings.user { options.user = user }
+        if let key = settings.key { options.identityFiles = [key] }
+        if let knownHosts = settings.knownHosts { options.knownHostsFiles = [knownHosts] }
+        if let mode = settings.hostKeyChecking, let policy = HostKeyPolicy(rawValue: mode) { options.hostKeyPolicy = policy }
+        if let connectTimeout = settings.connectTimeout { options.connectTimeout = connectTimeout }
+        if let commandTimeout = settings.commandTimeout { options.commandTimeout = commandTimeout }
+        options.become = settings.become ?? (options.user != "root")
+        if let variable = settings.becomePasswordEnv {
+            guard let value = environment[variable] else {
+                throw RemoteError(.privilegeEscalationFailed, host: host.name,
+                                  "become_password_env names \(variable), which is not set",
+                                  hint: "export \(variable) before running rampart, or remove become_password_env for passwordless sudo")
+            }
+            options.becomePassword = Secret(value)
+        }
+        return options
+    }
+
+    func connect(_ host: Host) async throws -> SSHConnection {
+        try await SSHConnection.connect(try options(for: host), passphrases: passphrases)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import RampartBasics
+import RampartRemote
+
+/// The `rampart` command: subcommands, version, and the one place errors become exit codes.
+public struct RampartCommand: AsyncParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "rampart",
+        abstract: "Infrastructure as code for a secured, monitored web infrastructure.",
+        discussion: """
+        Rampart reads an inventory of servers, connects to them over SSH (one session per host,
+        all hosts in parallel) and runs commands on them. Start with the lab:
+
+          rampart lab up                                   # six Debian 12 servers on this machine
+          rampart exec -i inventories/lab.yml -- uptime    # run a command on all of them
+        """,
+        version: version,
+        subcommands: [ExecCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses, runs, and turns every error into a message and an exit code — the one place that does.
+    public static func start() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as DiagnosticError {
+            Terminal.shared.write(error.description + "\n", error: true)
+            Foundation.exit(1)
+        } catch let error as RemoteError {
+            Terminal.shared.write(error.description + "\n", error: true)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Exit codes shared by all commands (0 ok; 1 an error or a failed host; 2 reserved for "changes" in plan).
+enum ExitCodes {
+    static let failure = ExitCode(1)
+}

@@ -1,0 +1,42 @@
+/// How to reach hosts over SSH. Set at inventory, group or host level; unset fields inherit
+/// (host beats group beats inventory defaults).
+public struct ConnectionSettings: Sendable, Hashable {
+    public var port: Int?
+    public var user: String?
+    /// Private key file (ed25519 or ECDSA), already resolved to an absolute path by the loader.
+    public var key: String?
+    /// known_hosts file, absolute.
+    public var knownHosts: String?
+    /// `strict` (default), `accept-new` or `off`.
+    public var hostKeyChecking: String?
+    /// Run privileged commands through sudo when the user is not root.
+    public var become: Bool?
+    /// Name of the environment variable holding the sudo password (never the password itself).
+    public var becomePasswordEnv: String?
+    public var connectTimeout: Double?
+    public var commandTimeout: Double?
+
+    public init(port: Int? = nil, user: String? = nil, key: String? = nil, knownHosts: String? = nil,
+                hostKeyChecking: String? = nil, become: Bool? = nil, becomePasswordEnv: String? = nil,
+                connectTimeout: Double? = nil, commandTimeout: Double? = nil) {
+        self.port = port
+        self.user = user
+        self.key = key
+        self.knownHosts = knownHosts
+        self.hostKeyChecking = hostKeyChecking
+        self.become = become
+        self.becomePasswordEnv = becomePasswordEnv
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+    }
+
+    /// These settings with every unset field taken from `base`.
+    public func inheriting(from base: ConnectionSettings) -> ConnectionSettings {
+        ConnectionSettings(port: port ?? base.port, user: user ?? base.user, key: key ?? base.key,
+                           knownHosts: knownHosts ?? base.knownHosts,
+                           hostKeyChecking: hostKeyChecking ?? base.hostKeyChecking,
+                           become: become ?? base.become, becomePasswordEnv: becomePasswordEnv ?? base.becomePasswordEnv,
+                           connectTimeout: connectTimeout ?? base.connectTimeout,
+                           commandTimeout: commandTimeout ?? base.commandTimeout)
+    }
+}

@@ -1,0 +1,26 @@
+import RampartBasics
+
+/// An open, reusable connection to one host that runs commands. SSH implements it; unit tests of
+/// planning logic may script it, but never as proof that a feature works.
+public protocol HostConnection: AnyObject, Sendable {
+    /// The inventory name of the host, used in every message.
+    var hostName: String { get }
+    /// Runs one command and waits for it; throws `RemoteError` for transport failures and timeouts.
+    /// A command that ran and failed is a result with a non-zero status, not an error.
+    func run(_ command: Command) async throws -> CommandResult
+    /// Number of exec channels opened so far (benchmarks report it).
+    var execCount: Int { get }
+    /// Ends the session politely; later `run` calls fail.
+    func close() async
+}
+
+extension HostConnection {
+    /// Writes `contents` to `path` through the command's stdin (SFTP is slow in libssh2):
+    /// a temp file beside the target, then an atomic rename, so readers never see half a file.
+    public func upload(_ contents: [UInt8], to path: String, mode: String = "0644") async throws -> CommandResult {
+        let target = ShellQuoting.quote(path)
+        let temp = ShellQuoting.quote(path + ".rampart-tmp")
+        let script = "umask 077 && cat > \(temp) && chmod \(mode) \(temp) && mv -f \(temp) \(target)"
+        return try await run(Command(script, stdin: contents, display: "upload \(path) (\(contents.count) bytes)"))
+    }
+}
