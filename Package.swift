@@ -32,10 +32,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
-        // .target(name: "RampartLab", dependencies: []),
+        .target(name: "RampartLab", dependencies: []),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
-            "RampartBasics", "RampartModel", "RampartLoading", "RampartRemote", "RampartSSH",
+            "RampartBasics", "RampartModel", "RampartLoading", "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         /// A real OpenSSH sshd on loopback (temp dir, own keys, free port) for tests and benchmarks.
@@ -49,6 +49,6 @@ let package = Package(
         .testTarget(name: "RampartRemoteTests", dependencies: ["RampartRemote", "RampartBasics"]),
         .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
-        // .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"]),
+        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"]),
     ]
 )

@@ -66,8 +66,15 @@ struct ExecCommand: AsyncParsableCommand {
             let hostStarted = Monotonic.now()
             do {
                 let connection = try await factory.connect(host)
-                defer { Task { await connection.close() } }
-                let result = try await connection.run(Command(script, timeout: timeout, privileged: !noBecome))
+                let result: CommandResult
+                do {
+                    result = try await connection.run(Command(script, timeout: timeout, privileged: !noBecome))
+                } catch {
+                    await connection.close()
+                    throw error
+                }
+                // Closed before the process exits: libssh2 frees use OpenSSL, which exit() tears down.
+                await connection.close()
                 let outcome = ExecOutcome(host: host.name, result: result, error: nil, seconds: Monotonic.now() - hostStarted)
                 view.hostFinished(outcome)
                 return outcome

@@ -18,7 +18,7 @@ public struct RampartCommand: AsyncParsableCommand {
           rampart exec -i inventories/lab.yml -- uptime    # run a command on all of them
         """,
         version: version,
-        subcommands: [ExecCommand.self]
+        subcommands: [ExecCommand.self, LabCommand.self]
     )
 
     public init() {}

@@ -222,8 +222,9 @@ import Testing
             for index in 0..<count {
                 group.addTask {
                     let connection = try await SSHConnection.connect(server.options(hostName: "host\(index)"))
-                    defer { Task { await connection.close() } }
-                    return try await connection.run(Command(script.replacingOccurrences(of: "$RAMPART_INDEX_PLACEHOLDER", with: "\(index)")))
+                    let result = try await connection.run(Command(script.replacingOccurrences(of: "$RAMPART_INDEX_PLACEHOLDER", with: "\(index)")))
+                    await connection.close()
+                    return result
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }

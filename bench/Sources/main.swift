@@ -73,7 +73,7 @@ if arguments.contains("--json") {
     print(String(decoding: data, as: UTF8.self))
 }
 
-fflush(stdout)
+fflush(nil)  // the C reference prints next; keep the order
 
 // The C floor against the same sshd and key, when bench/run built it.
 if let flag = arguments.firstIndex(of: "--reference"), flag + 1 < arguments.count {

@@ -1,0 +1,118 @@
+import Foundation
+import RampartLab
+import RampartLoading
+import RampartModel
+import RampartRemote
+import RampartSSH
+import Testing
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let labInventory = packageRoot.appendingPathComponent("inventories/lab.yml").path
+
+/// Runs the built `rampart` binary (short-lived child only) and returns status and output.
+func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = packageRoot.appendingPathComponent(".build/debug/rampart")
+    process.arguments = arguments
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+/// The lab end to end: six real Debian 12 hosts booted with systemd, reached over SSH with
+/// strict host key checking, isolated from everything beyond the bridge, and removed without a trace.
+/// One test owns the whole lifecycle so `down` runs (in `defer`) even when a check fails.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RAMPART_LAB_TESTS"] == "1",
+                             "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
+struct LabIntegrationTests {
+    @Test func labLifecycle() async throws {
+        let up = try rampart(["lab", "up", "-i", labInventory])
+        #expect(up.status == 0, "lab up failed: \(up.stderr)")
+        defer {
+            let down = try? rampart(["lab", "down", "-i", labInventory])
+            #expect(down?.status == 0, "lab down failed: \(down?.stderr ?? "")")
+            assertNothingLeftBehind()
+        }
+        guard up.status == 0 else { return }
+        print(up.stdout)
+
+        // All six answer through `rampart exec` with strict host key checking.
+        let exec = try rampart(["exec", "-i", labInventory, "--json", "--", "systemctl is-system-running"])
+        #expect(exec.status == 0, "exec failed: \(exec.stdout) \(exec.stderr)")
+        let lines = exec.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(Set(lines.compactMap { $0["host"] as? String }) == ["lb1", "web1", "web2", "db1", "db2", "mon1"])
+        for line in lines {
+            let state = (line["stdout"] as? String ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(state == "running", "\(line["host"] ?? "?") reports \(state)")
+        }
+
+        let inventory = try InventoryLoader().load(path: labInventory)
+        // Host keys differ from host to host (each was regenerated after cloning the image).
+        let keys = try await runEverywhere(inventory, "cat /etc/ssh/ssh_host_ed25519_key.pub /etc/ssh/ssh_host_ecdsa_key.pub | cut -d' ' -f2")
+        let allKeys = keys.values.flatMap { $0.split(separator: "\n").map(String.init) }
+        #expect(allKeys.count == 12)
+        #expect(Set(allKeys).count == 12, "host keys are shared between hosts")
+
+        // No route beyond the bridge: a connect to a public address fails at once with ENETUNREACH.
+        let web1 = try #require(inventory.host(named: "web1"))
+        let connection = try await SSHConnection.connect(try sshOptions(inventory, web1))
+        let outside = try await connection.run(Command("""
+        ip route; python3 -c 'import socket,errno
+        try:
+            socket.create_connection(("1.1.1.1", 80), timeout=5)
+            print("CONNECTED")
+        except OSError as e:
+            print("errno", e.errno)'
+        """))
+        #expect(!outside.stdoutText.contains("default"), "a default route exists: \(outside.stdoutText)")
+        #expect(outside.stdoutText.contains("errno \(ENETUNREACH)"), "\(outside.stdoutText) \(outside.stderrText)")
+
+        // Packages come through the proxy on the bridge address (the inventory's apt_proxy).
+        let apt = try await connection.run(Command("apt-get update -qq && apt-cache policy nginx | grep -q Candidate", timeout: 180))
+        #expect(apt.succeeded, "apt through the lab proxy failed: \(apt.stderrText)")
+        await connection.close()
+    }
+
+    private func runEverywhere(_ inventory: Inventory, _ script: String) async throws -> [String: String] {
+        try await withThrowingTaskGroup(of: (String, String).self) { group in
+            for host in inventory.hosts {
+                let options = try sshOptions(inventory, host)
+                group.addTask {
+                    let connection = try await SSHConnection.connect(options)
+                    let result = try await connection.run(Command(script))
+                    await connection.close()
+                    return (host.name, result.stdoutText)
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+    }
+
+    private func sshOptions(_ inventory: Inventory, _ host: RampartModel.Host) throws -> SSHOptions {
+        let settings = inventory.connection(for: host)
+        return SSHOptions(hostName: host.name, address: host.address, user: settings.user ?? "root",
+                          identityFiles: [settings.key!], useAgent: false, knownHostsFiles: [settings.knownHosts!],
+                          hostKeyPolicy: .strict)
+    }
+
+    private func assertNothingLeftBehind() {
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        #expect(!mounts.contains("/var/lib/rampart-lab"), "lab mounts remain")
+        #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/rampart0"), "bridge rampart0 remains")
+        #expect(!FileManager.default.fileExists(atPath: "/var/lib/rampart-lab"), "lab state remains")
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let nspawns = processes.filter { Int($0) != nil }.filter { pid in
+            let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            return cmdline.hasPrefix("systemd-nspawn") && cmdline.contains("rampart-lab")
+        }
+        #expect(nspawns.isEmpty, "systemd-nspawn processes remain: \(nspawns)")
+    }
+}
