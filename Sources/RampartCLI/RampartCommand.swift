@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RampartBasics
+import RampartLab
 import RampartRemote
 
 /// The `rampart` command: subcommands, version, and the one place errors become exit codes.
@@ -37,6 +38,9 @@ public struct RampartCommand: AsyncParsableCommand {
             Foundation.exit(1)
         } catch let error as RemoteError {
             Terminal.shared.write(error.description + "\n", error: true)
+            Foundation.exit(1)
+        } catch let error as LabError {
+            Terminal.shared.write("lab: error: \(error)\n", error: true)
             Foundation.exit(1)
         } catch {
             exit(withError: error)
