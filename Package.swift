@@ -47,7 +47,9 @@ let package = Package(
         .executableTarget(name: "rampart", dependencies: ["RampartCLI"]),
 
         .testTarget(name: "RampartRemoteTests", dependencies: ["RampartRemote", "RampartBasics"]),
-        .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics"]),
+        // Fixtures are read from the source tree (#filePath), not bundled.
+        .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"]),
     ]

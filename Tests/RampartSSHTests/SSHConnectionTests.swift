@@ -127,10 +127,9 @@ import Testing
         let server = try LoopbackSSHServer()
         defer { server.stop() }
         try server.writeKnownHosts()
-        var bytes = [UInt8](repeating: 0, count: 5 * 1024 * 1024)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        let bytes = randomBytes(5 * 1024 * 1024)
         let file = server.path("payload.bin")
-        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(bytes)))
         let connection = try await SSHConnection.connect(server.options())
         let result = try await connection.run(Command("cat \(file); echo tail >&2"))
         #expect(result.stdout.count == bytes.count)
@@ -143,8 +142,7 @@ import Testing
         let server = try LoopbackSSHServer()
         defer { server.stop() }
         try server.writeKnownHosts()
-        var bytes = [UInt8](repeating: 0, count: 3 * 1024 * 1024 + 7)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        let bytes = randomBytes(3 * 1024 * 1024 + 7)
         let connection = try await SSHConnection.connect(server.options())
         let target = server.path("uploaded.bin")
         let result = try await connection.upload(bytes, to: target, mode: "0600")
@@ -231,6 +229,11 @@ import Testing
         }
         #expect(results.count == count)
         #expect(results.allSatisfy { $0.stdoutText == "together\n" })
+    }
+
+    private func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
     private func fingerprints(_ server: LoopbackSSHServer) throws -> [String] {
