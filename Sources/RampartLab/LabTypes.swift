@@ -112,7 +112,7 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
         case let .missingTool(tool, package):
             return "'\(tool)' is not installed on this machine; install it with `apt-get install \(package)` (or call Lab.ensurePrerequisites())"
         case let .addressInUse(detail):
-            return "lab network clash: \(detail); pick another bridgeAddress/prefixLength in the lab configuration or remove the other address"
+            return "lab network clash: \(detail); the lab needs 10.231.77.0/24 to itself — remove the other address (`ip addr del ADDRESS/PREFIX dev IFACE`) or, from Swift, set another bridgeAddress/prefixLength in LabConfiguration"
         case let .bootTimeout(host, tail):
             return "host \(host) did not finish booting in time (systemctl is-system-running never said running/degraded); "
                 + "its console log ends with:\n\(tail)\nraise bootTimeout if the machine is just busy; the lab is left up for inspection, `down` removes it"
