@@ -33,7 +33,7 @@ public final class PassphraseSource: @unchecked Sendable {
     }
 }
 
-/// Public-key authentication: ssh-agent identities first, then key files (ed25519, ECDSA).
+/// Public-key authentication: the inventory's key files, then ssh-agent, then the default key files (ed25519, ECDSA).
 struct Authenticator {
     let session: SSHSession
     let passphrases: PassphraseSource
@@ -44,17 +44,30 @@ struct Authenticator {
         var tried: [String] = []
         var problems: [String] = []
 
+        // A key named in the inventory goes first: offering many agent keys before it could
+        // exhaust the server's MaxAuthTries (the classic "Too many authentication failures").
+        let configured = !options.identityFiles.isEmpty
+        if configured, try authenticate(withFiles: options.identityFiles, required: true, deadline: deadline,
+                                        tried: &tried, problems: &problems) { return }
         if options.useAgent, ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil {
             if try authenticateWithAgent(deadline: deadline, tried: &tried, problems: &problems) { return }
         }
+        if !configured, try authenticate(withFiles: SSHOptions.defaultIdentityFiles, required: false, deadline: deadline,
+                                         tried: &tried, problems: &problems) { return }
 
-        let configured = !options.identityFiles.isEmpty
-        let files = configured ? options.identityFiles : SSHOptions.defaultIdentityFiles
+        let what = tried.isEmpty ? "no key could be offered" : "tried " + tried.joined(separator: ", ")
+        let detail = problems.isEmpty ? "" : "; " + problems.joined(separator: "; ")
+        throw RemoteError(.authenticationFailed, host: host,
+                          "authentication failed for \(options.endpoint): \(what)\(detail)",
+                          hint: "make sure the public key is in ~\(options.user)/.ssh/authorized_keys on the host and the inventory's `key` points at the private key")
+    }
+
+    /// Tries each key file in order; `required` files that cannot be read are reported.
+    private func authenticate(withFiles files: [String], required: Bool, deadline: Double,
+                              tried: inout [String], problems: inout [String]) throws -> Bool {
         for path in files {
             guard let key = PrivateKeyFile.inspect(path: path) else {
-                if configured {
-                    problems.append("key file \(path) cannot be read")
-                }
+                if required { problems.append("key file \(path) cannot be read") }
                 continue
             }
             if key.algorithm == .rsa || key.algorithm == .dsa {
@@ -71,14 +84,9 @@ struct Authenticator {
                 }
             }
             tried.append("key \(path) (\(key.algorithm.rawValue))")
-            if try authenticate(withKeyFile: path, passphrase: passphrase, deadline: deadline, problems: &problems) { return }
+            if try authenticate(withKeyFile: path, passphrase: passphrase, deadline: deadline, problems: &problems) { return true }
         }
-
-        let what = tried.isEmpty ? "no key could be offered" : "tried " + tried.joined(separator: ", ")
-        let detail = problems.isEmpty ? "" : "; " + problems.joined(separator: "; ")
-        throw RemoteError(.authenticationFailed, host: host,
-                          "authentication failed for \(options.endpoint): \(what)\(detail)",
-                          hint: "make sure the public key is in ~\(options.user)/.ssh/authorized_keys on the host and the inventory's `key` points at the private key")
+        return false
     }
 
     private func authenticate(withKeyFile path: String, passphrase: Secret?, deadline: Double,

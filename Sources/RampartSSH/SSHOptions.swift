@@ -17,7 +17,7 @@ public struct SSHOptions: Sendable {
     public var address: String
     public var port: Int
     public var user: String
-    /// Private key files to try, in order, after the agent.
+    /// Private key files to try, in order, before the agent's keys.
     public var identityFiles: [String]
     /// Try keys held by ssh-agent (`SSH_AUTH_SOCK`).
     public var useAgent: Bool

@@ -108,15 +108,25 @@ public final class LoopbackSSHServer: @unchecked Sendable {
         try shell("id \(name) >/dev/null 2>&1 || useradd -M -d /tmp -s /bin/sh \(name); usermod -p '*' \(name)")
     }
 
+    /// Runs `/bin/sh -c command` and waits for the shell itself with waitpid. Not Foundation's
+    /// Process: it waits for every holder of an inherited socket to close it, so a daemon the
+    /// command starts (ssh-agent) would block it forever.
     public static func shell(_ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "LoopbackSSHServer", code: Int(process.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: "command failed: \(command)"])
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ)
+        guard spawned == 0 else {
+            throw NSError(domain: "LoopbackSSHServer", code: Int(spawned),
+                          userInfo: [NSLocalizedDescriptionKey: "cannot start /bin/sh for: \(command)"])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            throw NSError(domain: "LoopbackSSHServer", code: Int(code),
+                          userInfo: [NSLocalizedDescriptionKey: "command failed (status \(code)): \(command)"])
         }
     }
 

@@ -84,6 +84,28 @@ import Testing
         #expect(error?.message.contains("RAMPART_SSH_PASSPHRASE") == true)
     }
 
+    @Test func agentKeysAuthenticateWhenNoKeyFileIsConfigured() async throws {
+        let server = try LoopbackSSHServer()
+        defer { server.stop() }
+        try server.writeKnownHosts()
+        // A real ssh-agent (it daemonizes itself) holding only the authorized key.
+        let socket = server.path("agent.sock")
+        try LoopbackSSHServer.shell("ssh-agent -a \(socket) > \(server.path("agent.env")) && SSH_AUTH_SOCK=\(socket) ssh-add -q \(server.clientKey)")
+        defer {
+            let env = (try? String(contentsOfFile: server.path("agent.env"), encoding: .utf8)) ?? ""
+            if let range = env.range(of: #"SSH_AGENT_PID=(\d+)"#, options: .regularExpression),
+               let pid = pid_t(env[range].dropFirst("SSH_AGENT_PID=".count)) { kill(pid, SIGTERM) }
+            unsetenv("SSH_AUTH_SOCK")
+        }
+        setenv("SSH_AUTH_SOCK", socket, 1)
+        var options = server.options()
+        options.identityFiles = []
+        options.useAgent = true
+        let connection = try await SSHConnection.connect(options)
+        #expect(try await connection.run(Command("true")).succeeded)
+        await connection.close()
+    }
+
     @Test func unknownHostKeyIsRefusedUnderStrict() async throws {
         let server = try LoopbackSSHServer()
         defer { server.stop() }
