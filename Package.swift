@@ -8,20 +8,29 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rampart", targets: ["rampart"]),
-        .library(name: "Rampart", targets: ["RampartModel", "RampartLoading", "RampartRemote", "RampartSSH"]),
+        .library(name: "Rampart", targets: ["Rampart"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/stencilproject/Stencil", from: "0.15.1"),
     ],
     targets: [
         /// Diagnostics (what, where, how to fix), Secret, small concurrency helpers. No dependencies.
         .target(name: "RampartBasics"),
         /// Pure Sendable values: inventory, hosts, groups, connection settings.
         .target(name: "RampartModel", dependencies: ["RampartBasics"]),
-        /// YAML → model with file:line:col diagnostics. The one loader.
-        .target(name: "RampartLoading", dependencies: ["RampartBasics", "RampartModel", "Yams"]),
+        /// YAML → model with file:line:col diagnostics (inventories, playbooks, roles, vars files); vault files. The one loader.
+        .target(name: "RampartLoading", dependencies: [
+            "RampartBasics", "RampartModel", "Yams",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        /// Stencil rendering, strict: undefined variables and unstable output are errors at template:line:col; secrets stay marked.
+        .target(name: "RampartTemplates", dependencies: ["RampartBasics", "RampartModel", "Stencil"]),
+        /// Inventory + playbook + templates → each host's concrete desired resources, with every problem found at once. Pure.
+        .target(name: "RampartCatalog", dependencies: ["RampartBasics", "RampartModel", "RampartTemplates"]),
         /// Transport-neutral remote execution: HostConnection, Command (quoting, masked secrets), results, errors.
         .target(name: "RampartRemote", dependencies: ["RampartBasics"]),
         /// libssh2 as a system library (Debian: libssh2-1-dev). Imported by RampartSSH only.
@@ -33,9 +42,12 @@ let package = Package(
         ]),
         /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
         .target(name: "RampartLab", dependencies: []),
+        /// The public library: `import Rampart` brings the model, its DSL, the loader and the catalog.
+        .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog"]),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
-            "RampartBasics", "RampartModel", "RampartLoading", "RampartRemote", "RampartSSH", "RampartLab",
+            "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
+            "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         /// A real OpenSSH sshd on loopback (temp dir, own keys, free port) for tests and benchmarks.
@@ -50,6 +62,10 @@ let package = Package(
         // Fixtures are read from the source tree (#filePath), not bundled.
         .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "RampartTemplatesTests", dependencies: ["RampartTemplates", "RampartModel", "RampartBasics"],
+                    exclude: ["Golden"]),
+        // Uses only the public `Rampart` library, as a user's own package would.
+        .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"]),
     ]

@@ -8,8 +8,17 @@ import RampartRemote
 /// Loading helpers and error presentation shared by commands.
 enum Diagnostics {
     static func loadInventory(path: String) throws -> Inventory {
-        try InventoryLoader().load(path: path)
+        try InventoryLoader(vault: vaultPassword).load(path: path)
     }
+
+    /// The run's vault password: RAMPART_VAULT_PASSWORD_FILE, else asked once on the terminal.
+    static let vaultPassword = VaultPassword(prompt: {
+        guard let password = Terminal.shared.promptSecret("Vault password: ") else {
+            throw DiagnosticError(.error("a vault password is needed and there is no terminal to ask on",
+                                         hint: "set RAMPART_VAULT_PASSWORD_FILE to a file holding it"))
+        }
+        return password
+    })
 
     static func print(_ diagnostic: Diagnostic) {
         Terminal.shared.write(diagnostic.description + "\n", error: true)

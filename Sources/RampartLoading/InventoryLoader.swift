@@ -15,8 +15,20 @@ import Yams
 ///   webservers: { hosts: [web1], children: [], connection: {}, vars: {} }
 /// ```
 /// Relative paths (`key`, `known_hosts`) are resolved against the inventory file's folder.
+///
+/// Variables may also live beside the inventory, as in Ansible: `group_vars/<group>.yml` or
+/// `group_vars/<group>/*.yml`, `host_vars/<host>.yml` or `host_vars/<host>/*.yml`
+/// (`group_vars/all` is the inventory level). A file there may be a vault file (`rampart vault
+/// encrypt`): every value in it is a secret. A value written `!env NAME` is a secret read from
+/// the environment. A variable set twice at the same level is an error, not a silent override.
 public struct InventoryLoader {
-    public init() {}
+    let vault: VaultPassword?
+    let environment: [String: String]
+
+    public init(vault: VaultPassword? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.vault = vault
+        self.environment = environment
+    }
 
     static let topKeys = ["connection", "vars", "hosts", "groups"]
     static let hostKeys = ["address", "connection", "vars"]
@@ -26,7 +38,7 @@ public struct InventoryLoader {
 
     /// Loads and validates `path`; throws `DiagnosticError` with all problems found.
     public func load(path: String) throws -> Inventory {
-        let source = YAMLSource(path: path)
+        let source = YAMLSource(path: path, environment: environment)
         let inventory = read(source)
         let errors = source.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty || inventory == nil { throw DiagnosticError(source.diagnostics) }
@@ -37,7 +49,7 @@ public struct InventoryLoader {
         guard let root = source.parse(),
               let entries = source.mapping(root, what: "the inventory", allowed: Self.topKeys) else { return nil }
         let directory = (absolute(source.path) as NSString).deletingLastPathComponent
-        var inventory = Inventory(hosts: [], source: source.path)
+        var inventory = Inventory(hosts: [], declared: Provenance(SourceLocation(file: source.path, line: 1, column: 1)))
         var hostsNode: Node?
         var groupEntries: [(key: String, keyNode: Node, value: Node)] = []
         for entry in entries {
@@ -84,6 +96,8 @@ public struct InventoryLoader {
             }
         }
         reportCycles(in: inventory, source, groupEntries)
+        mergeVarsDirectories(into: &inventory, directory: directory, source)
+        reportConflicts(in: inventory, source)
         return inventory
     }
 
@@ -91,7 +105,7 @@ public struct InventoryLoader {
         guard validName(name, keyNode, source, what: "host") else { return nil }
         guard let entries = source.mapping(node, what: "host '\(name)'", allowed: Self.hostKeys) else { return nil }
         var address: String?
-        var host = Host(name, address: "", location: source.location(keyNode))
+        var host = Host(name, address: "", declared: Provenance(source.location(keyNode)))
         for entry in entries {
             switch entry.key {
             case "address": address = source.string(entry.value, what: "address of host '\(name)'")
@@ -114,7 +128,7 @@ public struct InventoryLoader {
                        hostNames: [String], groupNames: [String]) -> Group? {
         guard validName(name, keyNode, source, what: "group") else { return nil }
         guard let entries = source.mapping(node, what: "group '\(name)'", allowed: Self.groupKeys) else { return nil }
-        var group = Group(name, location: source.location(keyNode))
+        var group = Group(name, declared: Provenance(source.location(keyNode)))
         for entry in entries {
             switch entry.key {
             case "hosts":
@@ -199,6 +213,134 @@ public struct InventoryLoader {
             state[name] = 2
         }
         for group in inventory.groups { visit(group.name, []) }
+    }
+
+    /// Unrelated groups that set one variable differently for a shared host: reported once per
+    /// variable and group pair, at the first group.
+    private func reportConflicts(in inventory: Inventory, _ source: YAMLSource) {
+        var reported: Set<[String]> = []
+        for host in inventory.hosts {
+            for conflict in inventory.variables(for: host).conflicts {
+                guard reported.insert([conflict.variable] + conflict.groups).inserted else { continue }
+                let names = conflict.groups.map { "'\($0)'" }.joined(separator: " and ")
+                let location = inventory.group(named: conflict.groups[0])?.declared.location
+                source.absorb([.error("groups \(names) both set variable '\(conflict.variable)' for host '\(host.name)', to different values",
+                                      hint: "set it on the host, in one of the groups only, or in a child group of both",
+                                      at: location)])
+            }
+        }
+    }
+
+    // MARK: - group_vars/ and host_vars/
+
+    private func mergeVarsDirectories(into inventory: inout Inventory, directory: String, _ source: YAMLSource) {
+        let groupNames = ["all"] + inventory.groups.map(\.name)
+        for (name, file, vars) in varsFiles(in: directory + "/group_vars", kind: "group", known: groupNames, source) {
+            if name == "all" {
+                merge(vars, into: &inventory.vars, owner: "all hosts", file: file, source)
+            } else if let index = inventory.groups.firstIndex(where: { $0.name == name }) {
+                merge(vars, into: &inventory.groups[index].vars, owner: "group '\(name)'", file: file, source)
+            }
+        }
+        for (name, file, vars) in varsFiles(in: directory + "/host_vars", kind: "host", known: inventory.hosts.map(\.name), source) {
+            if let index = inventory.hosts.firstIndex(where: { $0.name == name }) {
+                merge(vars, into: &inventory.hosts[index].vars, owner: "host '\(name)'", file: file, source)
+            }
+        }
+    }
+
+    private func merge(_ vars: [String: Value], into target: inout [String: Value], owner: String, file: String,
+                       _ source: YAMLSource) {
+        for (key, value) in vars.sorted(by: { $0.key < $1.key }) {
+            if target[key] != nil {
+                source.absorb([.error("variable '\(key)' of \(owner) is set twice: in \(file) and in the inventory or another vars file",
+                                      hint: "keep one definition; Rampart never picks one silently",
+                                      at: SourceLocation(file: file, line: 1, column: 1))])
+                continue
+            }
+            target[key] = value
+        }
+    }
+
+    /// Every vars file under `folder`, as (owner name, file path, variables), in name order.
+    private func varsFiles(in folder: String, kind: String, known: [String], _ source: YAMLSource)
+        -> [(String, String, [String: Value])] {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return [] }
+        var result: [(String, String, [String: Value])] = []
+        for entry in names.sorted() where !entry.hasPrefix(".") {
+            let path = folder + "/" + entry
+            var isDirectory: ObjCBool = false
+            fm.fileExists(atPath: path, isDirectory: &isDirectory)
+            let owner: String
+            var files: [String] = []
+            if isDirectory.boolValue {
+                owner = entry
+                files = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
+                    .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.map { path + "/" + $0 }
+            } else if entry.hasSuffix(".yml") || entry.hasSuffix(".yaml") {
+                owner = String(entry[..<entry.lastIndex(of: ".")!])
+                files = [path]
+            } else {
+                continue
+            }
+            guard known.contains(owner) else {
+                let hint = Suggestion.closest(to: owner, in: known).map { "did you mean '\($0)'?" }
+                    ?? "rename it after a \(kind) of the inventory, or delete it"
+                source.absorb([.error("\(path) is for \(kind) '\(owner)', which is not in the inventory", hint: hint,
+                                      at: SourceLocation(file: path, line: 1, column: 1))])
+                continue
+            }
+            var merged: [String: Value] = [:]
+            for file in files {
+                for (key, value) in readVarsFile(file, source) {
+                    if merged[key] != nil {
+                        source.absorb([.error("variable '\(key)' of \(kind) '\(owner)' is set in two files under \(path)",
+                                              hint: "keep one definition", at: SourceLocation(file: file, line: 1, column: 1))])
+                    }
+                    merged[key] = value
+                }
+            }
+            result.append((owner, files.first ?? path, merged))
+        }
+        return result
+    }
+
+    /// One vars file's variables; a vault file is decrypted and all its values become secrets.
+    private func readVarsFile(_ path: String, _ parent: YAMLSource) -> [String: Value] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            parent.absorb([.error("cannot read \(path)", hint: "check its permissions", at: SourceLocation(file: path, line: 1, column: 1))])
+            return [:]
+        }
+        var text: String?
+        var secret = false
+        if Vault.isEncrypted(data) {
+            secret = true
+            do {
+                guard let vault else {
+                    throw DiagnosticError(.error("a vault password is needed but none was given",
+                                                 hint: "set RAMPART_VAULT_PASSWORD_FILE to a file holding it, or run on a terminal to be asked"))
+                }
+                let clear = try Vault.decrypt(data, password: try vault.get())
+                text = String(decoding: clear, as: UTF8.self)
+            } catch let failure as DiagnosticError {
+                parent.absorb(failure.diagnostics.map { var d = $0; d.location = SourceLocation(file: path, line: 1, column: 1); return d })
+                return [:]
+            } catch {
+                parent.absorb([.error("\(path): \(error)", hint: "check RAMPART_VAULT_PASSWORD_FILE, or re-encrypt it with `rampart vault encrypt`",
+                                      at: SourceLocation(file: path, line: 1, column: 1))])
+                return [:]
+            }
+        }
+        let source = YAMLSource(path: path, text: text, environment: environment)
+        defer { parent.absorb(source.diagnostics) }
+        guard let root = source.parse(emptyHint: "write variables as `name: value` lines") else {
+            // An empty vars file is fine; only report real problems.
+            if source.diagnostics.count == 1, source.diagnostics[0].message == "file is empty" { source.discardDiagnostics() }
+            return [:]
+        }
+        let vars = self.vars(root, source, what: "the variables in \(path)")
+        return secret ? vars.mapValues(\.markedSecret) : vars
     }
 
     private func absolute(_ path: String) -> String {

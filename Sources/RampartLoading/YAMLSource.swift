@@ -7,23 +7,36 @@ import Yams
 /// so the user sees all problems at once, each at file:line:col.
 final class YAMLSource {
     let path: String
+    /// The file's text when the caller already has it (a decrypted vault file); read from `path` otherwise.
+    private let text: String?
+    private let environment: [String: String]
     private(set) var diagnostics: [Diagnostic] = []
+    /// Nodes `value` may still visit: YAML aliases can make a small file expand without bound.
+    private var valueBudget = 1_000_000
 
-    init(path: String) { self.path = path }
+    init(path: String, text: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.path = path
+        self.text = text
+        self.environment = environment
+    }
 
     /// The document's root node, or nil after recording why it could not be read.
-    func parse() -> Node? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            error("cannot read file", hint: "check the path and its permissions", at: nil)
-            return nil
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            error("file is not UTF-8 text", hint: "save it as UTF-8", at: nil)
-            return nil
+    func parse(emptyHint: String = "an inventory needs at least a `hosts:` mapping") -> Node? {
+        var text = self.text
+        if text == nil {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                error("cannot read file", hint: "check the path and its permissions", at: nil)
+                return nil
+            }
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                error("file is not UTF-8 text", hint: "save it as UTF-8", at: nil)
+                return nil
+            }
+            text = decoded
         }
         do {
-            guard let node = try Yams.compose(yaml: text) else {
-                error("file is empty", hint: "an inventory needs at least a `hosts:` mapping", at: nil)
+            guard let node = try Yams.compose(yaml: text!) else {
+                error("file is empty", hint: emptyHint, at: nil)
                 return nil
             }
             return node
@@ -63,6 +76,15 @@ final class YAMLSource {
     func error(_ message: String, hint: String? = nil, node: Node) {
         error(message, hint: hint, at: location(node))
     }
+
+    func warning(_ message: String, hint: String? = nil, node: Node) {
+        diagnostics.append(.warning(message, hint: hint, at: location(node)))
+    }
+
+    func discardDiagnostics() { diagnostics = [] }
+
+    /// Diagnostics found elsewhere (another file) that belong to this load.
+    func absorb(_ other: [Diagnostic]) { diagnostics += other }
 
     // MARK: - Typed reads
 
@@ -140,8 +162,25 @@ final class YAMLSource {
         return sequence.compactMap { item in string(item, what: "an entry of \(what)").map { ($0, item) } }
     }
 
-    /// Any YAML value as a model `Value`, keeping maps and lists.
+    /// Any YAML value as a model `Value`, keeping maps and lists. `!env NAME` reads a secret
+    /// from the environment.
     func value(_ node: Node) -> Value {
+        valueBudget -= 1
+        if valueBudget == 0 {
+            error("the document is too large after expanding YAML aliases", hint: "do not nest aliases (`*name`) of big anchors", node: node)
+        }
+        if valueBudget <= 0 { return .null }
+        if node.tag.description == "!env" {
+            guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+                error("`!env` takes the name of an environment variable", hint: "write `password: !env APP_DB_PASSWORD`", node: node)
+                return .null
+            }
+            guard let found = environment[scalar.string] else {
+                error("environment variable \(scalar.string) is not set", hint: "export \(scalar.string) before running rampart, or move the value into a vault file", node: node)
+                return .null
+            }
+            return .secret(Secret(found))
+        }
         switch node {
         case .scalar(let scalar):
             // Only plain scalars are typed, and only by the resolver's tag: `host:8888` stays text
@@ -157,7 +196,16 @@ final class YAMLSource {
             return .list(sequence.map(value))
         case .mapping(let mapping):
             var result: [String: Value] = [:]
-            for (key, item) in mapping { result[key.string ?? ""] = value(item) }
+            for (key, item) in mapping {
+                guard let name = key.string, case .scalar = key else {
+                    error("a map key must be text", hint: "found \(Self.describe(key))", node: key)
+                    continue
+                }
+                if result[name] != nil {
+                    error("duplicate key '\(name)'", hint: "keep one", node: key)
+                }
+                result[name] = value(item)
+            }
             return .map(result)
         @unknown default:
             return .null
@@ -174,26 +222,33 @@ final class YAMLSource {
     }
 }
 
-/// "Did you mean" suggestions by edit distance.
-public enum Suggestion {
-    public static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, word.count / 3) ? best.0 : nil
+
+extension YAMLSource {
+    /// A text value that must be one of `choices` (an enum's raw values).
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, what: String, as type: T.Type) -> T? where T.RawValue == String {
+        guard let text = string(node, what: what) else { return nil }
+        if let value = T(rawValue: text) { return value }
+        let choices = T.allCases.map(\.rawValue)
+        let hint = Suggestion.closest(to: text, in: choices).map { "did you mean '\($0)'?" }
+            ?? "choose one of: \(choices.joined(separator: ", "))"
+        error("\(what) must be one of \(choices.joined(separator: ", "))", hint: hint, node: node)
+        return nil
     }
 
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
+    /// Octal permission bits written as quoted text ("0644"): a bare 0644 means different numbers
+    /// in YAML 1.1 and 1.2, the classic Ansible pitfall, so it is refused.
+    func mode(_ node: Node, what: String) -> String? {
+        guard case .scalar(let scalar) = node else { _ = string(node, what: what); return nil }
+        if scalar.style == .plain && node.tag == Tag(.int) {
+            error("\(what) must be quoted, e.g. \"0\(scalar.string.drop(while: { $0 == "0" }))\"",
+                  hint: "a bare number like 0644 is read as octal by some YAML versions and decimal by others", node: node)
+            return nil
         }
-        return previous[b.count]
+        let text = scalar.string
+        guard (3...4).contains(text.count), text.allSatisfy({ ("0"..."7").contains($0) }) else {
+            error("\(what) must be octal permission bits like \"0644\" or \"0750\"", hint: "found '\(text)'", node: node)
+            return nil
+        }
+        return text.count == 3 ? "0" + text : text
     }
 }

@@ -1,6 +1,6 @@
 /// How to reach hosts over SSH. Set at inventory, group or host level; unset fields inherit
 /// (host beats group beats inventory defaults).
-public struct ConnectionSettings: Sendable, Hashable {
+public struct ConnectionSettings: Sendable, Hashable, Codable {
     public var port: Int?
     public var user: String?
     /// Private key file (ed25519 or ECDSA), already resolved to an absolute path by the loader.

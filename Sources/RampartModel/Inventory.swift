@@ -7,16 +7,16 @@ public struct Host: Sendable, Hashable {
     /// Settings written on the host itself; `Inventory.connection(for:)` resolves inheritance.
     public var connection: ConnectionSettings
     public var vars: [String: Value]
-    /// Where the host was declared, for diagnostics (nil when built in Swift).
-    public var location: SourceLocation?
+    /// Where the host was declared, for diagnostics; ignored by `==`.
+    public var declared: Provenance
 
     public init(_ name: String, address: String, connection: ConnectionSettings = ConnectionSettings(),
-                vars: [String: Value] = [:], location: SourceLocation? = nil) {
+                vars: [String: Value] = [:], declared: Provenance = Provenance()) {
         self.name = name
         self.address = address
         self.connection = connection
         self.vars = vars
-        self.location = location
+        self.declared = declared
     }
 }
 
@@ -27,17 +27,17 @@ public struct Group: Sendable, Hashable {
     public var children: [String]
     public var connection: ConnectionSettings
     public var vars: [String: Value]
-    public var location: SourceLocation?
+    public var declared: Provenance
 
     public init(_ name: String, hosts: [String] = [], children: [String] = [],
                 connection: ConnectionSettings = ConnectionSettings(), vars: [String: Value] = [:],
-                location: SourceLocation? = nil) {
+                declared: Provenance = Provenance()) {
         self.name = name
         self.hosts = hosts
         self.children = children
         self.connection = connection
         self.vars = vars
-        self.location = location
+        self.declared = declared
     }
 }
 
@@ -49,16 +49,16 @@ public struct Inventory: Sendable, Hashable {
     public var connection: ConnectionSettings
     /// Variables for every host (the `all` level).
     public var vars: [String: Value]
-    /// The file it was loaded from, if any.
-    public var source: String?
+    /// The file it was loaded from, if any; ignored by `==`.
+    public var declared: Provenance
 
     public init(hosts: [Host], groups: [Group] = [], connection: ConnectionSettings = ConnectionSettings(),
-                vars: [String: Value] = [:], source: String? = nil) {
+                vars: [String: Value] = [:], declared: Provenance = Provenance()) {
         self.hosts = hosts
         self.groups = groups
         self.connection = connection
         self.vars = vars
-        self.source = source
+        self.declared = declared
     }
 
     public func host(named name: String) -> Host? { hosts.first { $0.name == name } }
@@ -82,6 +82,17 @@ public struct Inventory: Sendable, Hashable {
     public func groups(of host: String) -> [Group] {
         groups.filter { members(of: $0.name).contains(host) }
             .sorted { depth(of: $0.name) < depth(of: $1.name) }
+    }
+
+    /// True when `ancestor` contains `group` through one or more `children` links.
+    public func isAncestor(_ ancestor: String, of group: String) -> Bool {
+        guard ancestor != group else { return false }
+        var seen: Set<String> = []
+        func visit(_ name: String) -> Bool {
+            guard seen.insert(name).inserted, let g = self.group(named: name) else { return false }
+            return g.children.contains(group) || g.children.contains(where: visit)
+        }
+        return visit(ancestor)
     }
 
     /// Nesting depth of a group: 0 for a top-level group, parent + 1 for a child.

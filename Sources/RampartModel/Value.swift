@@ -1,7 +1,7 @@
 import RampartBasics
 
 /// A variable's value as the user wrote it: YAML scalars, lists and maps, or a secret.
-public indirect enum Value: Sendable, Hashable, CustomStringConvertible {
+public indirect enum Value: Sendable, Hashable, Codable, CustomStringConvertible {
     case string(String)
     case int(Int)
     case double(Double)

@@ -1,0 +1,34 @@
+import RampartBasics
+import RampartModel
+
+/// One host's concrete desired state: every template rendered, every reference checked,
+/// resources in the order they must be applied.
+public struct HostCatalog: Sendable, Hashable, Codable {
+    public var host: String
+    public var address: String
+    /// The plays that include this host, in playbook order.
+    public var plays: [String]
+    /// Hosts that must finish before this one starts (from the plays' `after:`).
+    public var waitsFor: [String]
+    /// Resources in dependency order (declaration order unless `requires`/`subscribes` say otherwise).
+    public var resources: [Resource]
+
+    public init(host: String, address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = []) {
+        self.host = host
+        self.address = address
+        self.plays = plays
+        self.waitsFor = waitsFor
+        self.resources = resources
+    }
+
+    public func resource(_ id: ResourceID) -> Resource? { resources.first { $0.id == id } }
+}
+
+/// Every selected host's catalog: what the planner compares with each host's facts.
+public struct Catalog: Sendable, Hashable, Codable {
+    public var hosts: [HostCatalog]
+
+    public init(hosts: [HostCatalog]) { self.hosts = hosts }
+
+    public subscript(host: String) -> HostCatalog? { hosts.first { $0.host == host } }
+}

@@ -1,0 +1,175 @@
+import RampartBasics
+import RampartModel
+import RampartTemplates
+
+/// Compiling one host: roles in order (dependencies first, each role once), variables per role,
+/// resources rendered, identities unique, references resolved, dependency order.
+struct HostCompilation {
+    let host: Host
+    let compiler: CatalogCompiler
+    let shared: SharedVariables
+    let renderer: TemplateRenderer
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(host: Host, compiler: CatalogCompiler, shared: SharedVariables, renderer: TemplateRenderer) {
+        self.host = host
+        self.compiler = compiler
+        self.shared = shared
+        self.renderer = renderer
+    }
+
+    mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {
+        var catalog = HostCatalog(host: host.name, address: host.address, plays: plays.map(\.name))
+        var waits: [String] = []
+        for play in plays {
+            for earlier in play.after {
+                waits += (playHosts[earlier] ?? []).filter { !waits.contains($0) }
+            }
+        }
+        catalog.waitsFor = waits
+
+        let inventoryVars = compiler.inventory.variables(for: host).vars
+        var applied: [String: RoleUse] = [:]
+        var declaredAt: [ResourceID: SourceLocation?] = [:]
+        var resources: [Resource] = []
+        for use in plays.flatMap(\.roles) {
+            for (role, roleUse) in expand(use) {
+                if let earlier = applied[role.name] {
+                    if earlier.parameters != roleUse.parameters {
+                        diagnostics.append(.error("role '\(role.name)' is applied twice to this host with different parameters",
+                                                  hint: "a role applies once per host; give both plays the same parameters or split the role",
+                                                  at: roleUse.declared.location))
+                    }
+                    continue
+                }
+                applied[role.name] = roleUse
+                guard let variables = variables(for: role, use: roleUse, inventoryVars: inventoryVars) else { continue }
+                for declared in role.resources {
+                    guard let resource = render(declared, variables: variables) else { continue }
+                    if let first = declaredAt[resource.id] {
+                        diagnostics.append(.error("\(resource.id) is declared twice for this host",
+                                                  hint: "the other is at \(first?.description ?? "(built in Swift)"); keep one",
+                                                  at: declared.declared.location))
+                        continue
+                    }
+                    declaredAt[resource.id] = declared.declared.location
+                    resources.append(resource)
+                }
+            }
+        }
+        catalog.resources = ordered(resources)
+        return catalog
+    }
+
+    /// A role use with its `depends` first (each role once), depth first.
+    private mutating func expand(_ use: RoleUse) -> [(Role, RoleUse)] {
+        var result: [(Role, RoleUse)] = []
+        var visiting: Set<String> = []
+        func visit(_ use: RoleUse) {
+            guard let role = compiler.playbook.roles[use.role], visiting.insert(use.role).inserted else { return }
+            for dependency in role.depends { visit(RoleUse(dependency, declared: role.declared)) }
+            if !result.contains(where: { $0.0.name == role.name }) { result.append((role, use)) }
+        }
+        visit(use)
+        return result
+    }
+
+    /// The variables a role's resources see on this host (see `CatalogCompiler` for precedence).
+    private mutating func variables(for role: Role, use: RoleUse, inventoryVars: [String: Value]) -> [String: Value]? {
+        var vars = role.defaults
+        for (key, value) in inventoryVars { vars[key] = value }
+        vars["inventory_hostname"] = .string(host.name)
+        vars["host"] = .map(["name": .string(host.name), "address": .string(host.address)])
+        vars["group_names"] = .list(compiler.inventory.groups(of: host.name).map { .string($0.name) })
+        vars["groups"] = shared.groups
+        vars["hostvars"] = shared.hostvars
+        var ok = true
+        for (key, value) in use.parameters.sorted(by: { $0.key < $1.key }) {
+            guard let rendered = renderValue(value, variables: vars, origin: use.declared.location(of: key)) else { ok = false; continue }
+            vars[key] = rendered
+        }
+        for parameter in role.required where vars[parameter] == nil {
+            diagnostics.append(.error("role '\(role.name)' needs parameter '\(parameter)'",
+                                      hint: "pass it in the play (`- \(role.name): { \(parameter): … }`) or define it in the inventory",
+                                      at: use.declared.location))
+            ok = false
+        }
+        return ok ? vars : nil
+    }
+
+    /// A parameter value with its text rendered (parameters may refer to inventory variables).
+    private mutating func renderValue(_ value: Value, variables: [String: Value], origin: SourceLocation?) -> Value? {
+        switch value {
+        case .string(let text):
+            guard let rendered = renderText(text, variables, origin) else { return nil }
+            if let plain = rendered.plainText { return .string(plain) }
+            // A parameter built from a secret stays a secret as a whole.
+            return .secret(Secret(rendered.revealed()))
+        case .list(let items):
+            var result: [Value] = []
+            for item in items { guard let r = renderValue(item, variables: variables, origin: origin) else { return nil }; result.append(r) }
+            return .list(result)
+        case .map(let map):
+            var result: [String: Value] = [:]
+            for (k, item) in map { guard let r = renderValue(item, variables: variables, origin: origin) else { return nil }; result[k] = r }
+            return .map(result)
+        default:
+            return value
+        }
+    }
+
+    private mutating func renderText(_ text: String, _ variables: [String: Value], _ origin: SourceLocation?) -> SensitiveText? {
+        do { return try renderer.render(string: text, variables: variables, origin: origin) } catch let error as DiagnosticError {
+            diagnostics += error.diagnostics
+        } catch {
+            diagnostics.append(.error("\(error)", at: origin))
+        }
+        return nil
+    }
+
+    private mutating func render(_ declared: Resource, variables: [String: Value]) -> Resource? {
+        var rendering = ResourceRendering(resource: declared, variables: variables, renderer: renderer,
+                                          inventory: compiler.inventory)
+        let result = rendering.render()
+        diagnostics += rendering.diagnostics
+        return result
+    }
+
+    /// Declaration order, except that a resource comes after everything it requires or
+    /// subscribes to. References to resources missing on this host and cycles are errors.
+    private mutating func ordered(_ resources: [Resource]) -> [Resource] {
+        let ids = resources.map(\.id)
+        let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        var edges: [ResourceID: [ResourceID]] = [:]
+        for resource in resources {
+            for (field, reference) in resource.requires.map({ ("requires", $0) }) + resource.subscribes.map({ ("subscribes", $0) }) {
+                guard index[reference] != nil else {
+                    let sameKind = ids.filter { $0.kind == reference.kind }.map(\.description)
+                    let hint = Suggestion.closest(to: reference.description, in: sameKind).map { "did you mean '\($0)'?" }
+                        ?? "no \(reference.kind.rawValue) resource of that name is declared for this host"
+                    diagnostics.append(.error("\(resource.id) \(field) \(reference), which is not declared for this host", hint: hint,
+                                              at: resource.declared.location(of: field)))
+                    continue
+                }
+                edges[resource.id, default: []].append(reference)
+            }
+        }
+        if let cycle = Cycles.first(in: ids, edges: { edges[$0] ?? [] }) {
+            let at = resources.first { $0.id == cycle[0] }?.declared.location
+            diagnostics.append(.error("resources require each other in a cycle: \(cycle.map(\.description).joined(separator: " → "))",
+                                      hint: "remove one `requires`/`subscribes` link", at: at))
+            return resources
+        }
+        // Stable topological order: repeatedly take the earliest-declared resource whose requirements are placed.
+        var placed: Set<ResourceID> = []
+        var result: [Resource] = []
+        var remaining = resources
+        while !remaining.isEmpty {
+            let next = remaining.firstIndex { r in (edges[r.id] ?? []).allSatisfy(placed.contains) } ?? 0
+            let resource = remaining.remove(at: next)
+            placed.insert(resource.id)
+            result.append(resource)
+        }
+        return result
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import RampartBasics
+import RampartModel
+import RampartTemplates
+
+/// One declared resource made concrete for a host: text fields rendered (a secret is allowed
+/// only in fields meant for secrets: file content, passwords), file templates rendered, and the
+/// checks that need the inventory (replication primary, firewall sources, absolute paths).
+struct ResourceRendering {
+    let resource: Resource
+    let variables: [String: Value]
+    let renderer: TemplateRenderer
+    let inventory: Inventory
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(resource: Resource, variables: [String: Value], renderer: TemplateRenderer, inventory: Inventory) {
+        self.resource = resource
+        self.variables = variables
+        self.renderer = renderer
+        self.inventory = inventory
+    }
+
+    mutating func render() -> Resource? {
+        let before = diagnostics.count
+        var result = resource
+        result.spec = spec(resource.spec)
+        result.requires = resource.requires.map { reference($0) }
+        result.subscribes = resource.subscribes.map { reference($0) }
+        return diagnostics.count == before ? result : nil
+    }
+
+    private mutating func spec(_ spec: ResourceSpec) -> ResourceSpec {
+        switch spec {
+        case .package(var r):
+            r.name = text(r.name, "name")
+            r.version = r.version.map { text($0, "version") }
+            return .package(r)
+        case .file(var r):
+            r.path = path(r.path, "name")
+            r.owner = r.owner.map { text($0, "owner") }
+            r.group = r.group.map { text($0, "group") }
+            r.validate = r.validate.map { text($0, "validate") }
+            if let validate = r.validate, !validate.contains("%s") {
+                error("`validate` of file '\(r.path)' must contain %s where the new file's path goes",
+                      hint: "e.g. `validate: nginx -t -c %s`", field: "validate")
+            }
+            switch r.source {
+            case .content(let content)?: r.source = .content(sensitive(content, "content"))
+            case .template(let name)?:
+                let name = text(name, "template")
+                do { r.source = .rendered(template: name, text: try renderer.render(file: name, variables: variables)) }
+                catch let failure as DiagnosticError {
+                    // A missing template is reported where the resource names it.
+                    diagnostics += failure.diagnostics.map { d in
+                        var d = d
+                        if d.location == nil { d.location = resource.declared.location(of: "template") }
+                        return d
+                    }
+                } catch { self.error("\(error)", hint: nil, field: "template") }
+            case .rendered, nil: break
+            }
+            return .file(r)
+        case .directory(var r):
+            r.path = path(r.path, "name")
+            r.owner = r.owner.map { text($0, "owner") }
+            r.group = r.group.map { text($0, "group") }
+            return .directory(r)
+        case .symlink(var r):
+            r.path = path(r.path, "name")
+            r.target = text(r.target, "target")
+            return .symlink(r)
+        case .service(var r):
+            r.name = text(r.name, "name")
+            return .service(r)
+        case .user(var r):
+            r.name = text(r.name, "name")
+            r.group = r.group.map { text($0, "group") }
+            r.groups = r.groups.map { text($0, "groups") }
+            r.home = r.home.map { path($0, "home") }
+            r.shell = r.shell.map { path($0, "shell") }
+            return .user(r)
+        case .group(var r):
+            r.name = text(r.name, "name")
+            return .group(r)
+        case .sysctl(var r):
+            r.key = text(r.key, "name")
+            r.value = text(r.value, "value")
+            return .sysctl(r)
+        case .firewall(var r):
+            r.name = text(r.name, "name")
+            for index in r.rules.indices {
+                r.rules[index].from = r.rules[index].from.map { text($0, "rules") }
+                for source in r.rules[index].from { checkSource(source) }
+            }
+            return .firewall(r)
+        case .mysqlDatabase(var r):
+            r.name = text(r.name, "name")
+            return .mysqlDatabase(r)
+        case .mysqlUser(var r):
+            r.user = text(r.user, "name")
+            r.host = text(r.host, "host")
+            r.password = r.password.map { sensitive($0, "password") }
+            r.privileges = r.privileges.map { text($0, "privileges") }
+            for grant in r.privileges where grant.split(separator: ":").count != 2 {
+                error("grant '\(grant)' of mysql_user '\(r.user)' must look like `DATABASE.TABLE: PRIVILEGE, PRIVILEGE`",
+                      hint: "e.g. `app.*: SELECT, INSERT, UPDATE, DELETE`", field: "privileges")
+            }
+            return .mysqlUser(r)
+        case .replication(var r):
+            r.primary = text(r.primary, "primary")
+            r.user = text(r.user, "user")
+            r.password = sensitive(r.password, "password")
+            r.caFile = r.caFile.map { path($0, "ca_file") }
+            checkHost(r.primary, field: "primary", what: "the replication primary")
+            return .replication(r)
+        case .certificate(var r):
+            r.commonName = text(r.commonName, "common_name")
+            r.subjectAltNames = r.subjectAltNames.map { text($0, "alt_names") }
+            r.certificatePath = path(r.certificatePath, "cert")
+            r.keyPath = path(r.keyPath, "key")
+            r.owner = r.owner.map { text($0, "owner") }
+            r.group = r.group.map { text($0, "group") }
+            return .certificate(r)
+        case .command(var r):
+            r.run = text(r.run, "run")
+            r.creates = r.creates.map { path($0, "creates") }
+            r.unless = r.unless.map { text($0, "unless") }
+            return .command(r)
+        }
+    }
+
+    // MARK: - Field rendering
+
+    /// A field that must not hold a secret (it would reach a command line or a file name).
+    private mutating func text(_ value: String, _ field: String) -> String {
+        guard let rendered = render(value, field) else { return value }
+        if rendered.isSensitive {
+            error("`\(field)` of \(resource.id.kind.rawValue) '\(resource.id.name)' uses a secret, which this field would expose",
+                  hint: "secrets belong in file content or password fields; they never go on a command line", field: field)
+            return value
+        }
+        return rendered.redacted
+    }
+
+    private mutating func path(_ value: String, _ field: String) -> String {
+        let rendered = text(value, field)
+        if !rendered.hasPrefix("/") {
+            error("`\(field == "name" ? resource.id.kind.rawValue : field)` '\(rendered)' must be an absolute path",
+                  hint: "start it with /", field: field)
+        }
+        return rendered
+    }
+
+    private mutating func sensitive(_ value: SensitiveText, _ field: String) -> SensitiveText {
+        var segments: [SensitiveText.Segment] = []
+        for segment in value.segments {
+            switch segment {
+            case .plain(let template):
+                guard let rendered = render(template, field) else { return value }
+                segments += rendered.segments
+            case .secret:
+                segments.append(segment)
+            }
+        }
+        return SensitiveText(segments)
+    }
+
+    private mutating func render(_ template: String, _ field: String) -> SensitiveText? {
+        do {
+            return try renderer.render(string: template, variables: variables, origin: resource.declared.location(of: field))
+        } catch let failure as DiagnosticError {
+            diagnostics += failure.diagnostics
+        } catch {
+            self.error("\(error)", hint: nil, field: field)
+        }
+        return nil
+    }
+
+    private mutating func reference(_ id: ResourceID) -> ResourceID {
+        ResourceID(id.kind, text(id.name, "requires"))
+    }
+
+    // MARK: - Checks against the inventory
+
+    private mutating func checkHost(_ name: String, field: String, what: String) {
+        guard inventory.host(named: name) == nil else { return }
+        let hint = Suggestion.closest(to: name, in: inventory.hosts.map(\.name)).map { "did you mean '\($0)'?" }
+            ?? "name a host of the inventory"
+        error("\(what) '\(name)' is not a host of the inventory", hint: hint, field: field)
+    }
+
+    /// `any`, an IPv4/IPv6 address or CIDR, `host:NAME` or `group:NAME`.
+    private mutating func checkSource(_ source: String) {
+        if source == "any" { return }
+        if source.hasPrefix("host:") { return checkHost(String(source.dropFirst(5)), field: "rules", what: "firewall source host") }
+        if source.hasPrefix("group:") {
+            let name = String(source.dropFirst(6))
+            if name == "all" || inventory.group(named: name) != nil { return }
+            let hint = Suggestion.closest(to: name, in: inventory.groups.map(\.name)).map { "did you mean 'group:\($0)'?" }
+                ?? "name a group of the inventory"
+            return error("firewall source group '\(name)' is not a group of the inventory", hint: hint, field: "rules")
+        }
+        if Self.isAddressOrNetwork(source) { return }
+        error("firewall source '\(source)' is not `any`, an address, a network (CIDR), `host:NAME` or `group:NAME`",
+              hint: "e.g. `from: [10.0.0.0/24, host:mon1, group:webservers]`", field: "rules")
+    }
+
+    static func isAddressOrNetwork(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return false }
+        let address = String(parts[0])
+        var v4 = in_addr(), v6 = in6_addr()
+        let isV4 = inet_pton(AF_INET, address, &v4) == 1
+        let isV6 = !isV4 && inet_pton(AF_INET6, address, &v6) == 1
+        guard isV4 || isV6 else { return false }
+        if parts.count == 2 {
+            guard let bits = Int(parts[1]), bits >= 0, bits <= (isV4 ? 32 : 128) else { return false }
+        }
+        return true
+    }
+
+    private mutating func error(_ message: String, hint: String?, field: String) {
+        diagnostics.append(.error(message, hint: hint, at: resource.declared.location(of: field)))
+    }
+}

@@ -1,0 +1,282 @@
+import RampartBasics
+import RampartModel
+import Yams
+
+/// One resource item of a role: `- kind: name` plus that kind's fields, `requires`, `subscribes`.
+/// Text fields are kept as written (they may hold `{{ templates }}`; the catalog renders them).
+struct ResourceReader {
+    let source: YAMLSource
+
+    static let commonKeys = ["requires", "subscribes"]
+    static let kindKeys: [ResourceKind: [String]] = [
+        .package: ["state", "version"],
+        .file: ["content", "template", "owner", "group", "mode", "validate", "state"],
+        .directory: ["owner", "group", "mode", "state"],
+        .symlink: ["target", "state"],
+        .service: ["state", "enabled", "refresh"],
+        .user: ["uid", "group", "groups", "home", "shell", "system", "state"],
+        .group: ["gid", "system", "state"],
+        .sysctl: ["value", "persist"],
+        .firewall: ["input", "forward", "rules", "confirm_within"],
+        .mysqlDatabase: ["charset", "collation", "state"],
+        .mysqlUser: ["host", "password", "privileges", "require_tls", "max_connections", "state"],
+        .replication: ["primary", "port", "user", "password", "tls", "ca_file", "read_only"],
+        .certificate: ["common_name", "alt_names", "issuer", "cert", "key", "owner", "group", "valid_days", "renew_before"],
+        .command: ["run", "creates", "unless", "on_change_only"],
+    ]
+    static let required: [ResourceKind: [String]] = [
+        .symlink: ["target"], .sysctl: ["value"], .mysqlUser: ["host"], .replication: ["primary", "user", "password"],
+        .certificate: ["common_name", "cert", "key"], .command: ["run"],
+    ]
+
+    func resource(_ node: Node) -> Resource? {
+        guard case .mapping(let mapping) = node else {
+            source.error("a resource must be a mapping like `package: nginx`", hint: "found \(YAMLSource.describe(node))", node: node)
+            return nil
+        }
+        let keys = mapping.compactMap { $0.key.string }
+        let kinds = keys.compactMap(ResourceKind.init(rawValue:))
+        // `group` is both a kind and a field of `user`/`file`: the first key decides.
+        let kind: ResourceKind
+        if let first = keys.first, let firstKind = ResourceKind(rawValue: first) {
+            kind = firstKind
+        } else if kinds.count == 1 {
+            kind = kinds[0]
+        } else {
+            let all = ResourceKind.allCases.map(\.rawValue)
+            let guess = keys.lazy.compactMap { Suggestion.closest(to: $0, in: all) }.first
+            source.error("this resource has no kind", hint: guess.map { "did you mean '\($0)'? Put the kind first" }
+                         ?? "start it with one of: \(all.joined(separator: ", "))", node: node)
+            return nil
+        }
+        let allowed = [kind.rawValue] + Self.kindKeys[kind]! + Self.commonKeys
+        guard let entries = source.mapping(node, what: "\(kind.rawValue) resource", allowed: allowed) else { return nil }
+        guard let nameNode = entries.first(where: { $0.key == kind.rawValue })?.value,
+              let name = source.string(nameNode, what: "the name of the \(kind.rawValue) resource") else { return nil }
+        guard !name.isEmpty else {
+            source.error("the \(kind.rawValue) resource has an empty name", node: nameNode)
+            return nil
+        }
+        var fields: [String: Node] = [:]
+        var locations: [String: SourceLocation] = [:]
+        for entry in entries {
+            fields[entry.key] = entry.value
+            locations[entry.key] = source.location(entry.value)
+        }
+        locations["name"] = source.location(nameNode)
+        let what = "\(kind.rawValue) '\(name)'"
+        var missing = false
+        for field in Self.required[kind] ?? [] where fields[field] == nil {
+            source.error("\(what) needs `\(field):`", hint: "add `\(field): …` to it", node: nameNode)
+            missing = true
+        }
+        if missing { return nil }
+        let f = Fields(source: source, fields: fields, what: what)
+        guard let spec = spec(kind, name, f) else { return nil }
+        var resource = Resource(spec, declared: Provenance(source.location(node), fields: locations))
+        resource.requires = f.references("requires")
+        resource.subscribes = f.references("subscribes")
+        return f.failed ? nil : resource
+    }
+
+    private func spec(_ kind: ResourceKind, _ name: String, _ f: Fields) -> ResourceSpec? {
+        switch kind {
+        case .package:
+            return .package(PackageResource(name, state: f.choice("state", PackageResource.State.self) ?? .present,
+                                            version: f.string("version")))
+        case .file:
+            let content = f.sensitive("content")
+            let template = f.string("template")
+            if content != nil && template != nil {
+                f.error("file '\(name)' has both `content` and `template`", hint: "keep one", field: "template")
+            }
+            let state = f.choice("state", Presence.self) ?? .present
+            if state == .present && content == nil && template == nil && f.fields["state"] == nil {
+                f.error("file '\(name)' needs `content:` or `template:`", hint: "or `state: absent` to remove it", field: nil)
+            }
+            let source: FileResource.Source? = content.map { .content($0) } ?? template.map { .template($0) }
+            return .file(FileResource(name, source: source, owner: f.string("owner"), group: f.string("group"),
+                                      mode: f.mode("mode"), validate: f.string("validate"), state: state))
+        case .directory:
+            return .directory(DirectoryResource(name, owner: f.string("owner"), group: f.string("group"), mode: f.mode("mode"),
+                                                state: f.choice("state", Presence.self) ?? .present))
+        case .symlink:
+            return .symlink(SymlinkResource(name, target: f.string("target") ?? "", state: f.choice("state", Presence.self) ?? .present))
+        case .service:
+            return .service(ServiceResource(name, state: f.choice("state", ServiceResource.State.self) ?? .running,
+                                            enabled: f.fields["enabled"] == nil ? true : f.bool("enabled"),
+                                            refresh: f.choice("refresh", ServiceResource.Refresh.self) ?? .restart))
+        case .user:
+            return .user(UserResource(name, uid: f.int("uid", 0...4_294_967_294), group: f.string("group"),
+                                      groups: f.strings("groups"), home: f.string("home"), shell: f.string("shell"),
+                                      system: f.bool("system") ?? false, state: f.choice("state", Presence.self) ?? .present))
+        case .group:
+            return .group(UnixGroupResource(name, gid: f.int("gid", 0...4_294_967_294), system: f.bool("system") ?? false,
+                                            state: f.choice("state", Presence.self) ?? .present))
+        case .sysctl:
+            return .sysctl(SysctlResource(name, value: f.scalarText("value") ?? "", persist: f.bool("persist") ?? true))
+        case .firewall:
+            return .firewall(FirewallResource(name, input: f.choice("input", FirewallResource.Policy.self) ?? .drop,
+                                              forward: f.choice("forward", FirewallResource.Policy.self) ?? .drop,
+                                              rules: f.firewallRules("rules"),
+                                              confirmWithin: f.int("confirm_within", 10...3600) ?? 60))
+        case .mysqlDatabase:
+            return .mysqlDatabase(MySQLDatabaseResource(name, charset: f.string("charset") ?? "utf8mb4",
+                                                        collation: f.string("collation"),
+                                                        state: f.choice("state", Presence.self) ?? .present))
+        case .mysqlUser:
+            return .mysqlUser(MySQLUserResource(name, host: f.string("host") ?? "", password: f.sensitive("password"),
+                                                privileges: f.strings("privileges"), requireTLS: f.bool("require_tls") ?? false,
+                                                maxConnections: f.int("max_connections", 1...100_000),
+                                                state: f.choice("state", Presence.self) ?? .present))
+        case .replication:
+            return .replication(ReplicationResource(channel: name, primary: f.string("primary") ?? "",
+                                                    port: f.int("port", 1...65535) ?? 3306, user: f.string("user") ?? "",
+                                                    password: f.sensitive("password") ?? "", tls: f.bool("tls") ?? true,
+                                                    caFile: f.string("ca_file"), readOnly: f.bool("read_only") ?? true))
+        case .certificate:
+            return .certificate(CertificateResource(name, commonName: f.string("common_name") ?? "",
+                                                    subjectAltNames: f.strings("alt_names"),
+                                                    issuer: f.choice("issuer", CertificateResource.Issuer.self) ?? .internal,
+                                                    certificatePath: f.string("cert") ?? "", keyPath: f.string("key") ?? "",
+                                                    owner: f.string("owner"), group: f.string("group"),
+                                                    validDays: f.int("valid_days", 1...366) ?? 365,
+                                                    renewBefore: f.int("renew_before", 1...180) ?? 30))
+        case .command:
+            let command = CommandResource(name, run: f.string("run") ?? "", creates: f.string("creates"), unless: f.string("unless"),
+                                          onChangeOnly: f.bool("on_change_only") ?? false)
+            if command.creates == nil && command.unless == nil && !command.onChangeOnly {
+                f.error("command '\(name)' has no guard, so it would run on every apply",
+                        hint: "add `creates: PATH`, `unless: CHECK-COMMAND`, or `on_change_only: true` with `subscribes:`", field: nil)
+            }
+            return .command(command)
+        }
+    }
+}
+
+/// Typed reads of one resource's fields, remembering whether any failed.
+private final class Fields {
+    let source: YAMLSource
+    let fields: [String: Node]
+    let what: String
+    private(set) var failed = false
+    private let count: Int
+
+    init(source: YAMLSource, fields: [String: Node], what: String) {
+        self.source = source
+        self.fields = fields
+        self.what = what
+        count = source.diagnostics.count
+    }
+
+    private func track<T>(_ value: T?) -> T? {
+        if source.diagnostics.count > count { failed = true }
+        return value
+    }
+
+    func error(_ message: String, hint: String?, field: String?) {
+        failed = true
+        if let field, let node = fields[field] { source.error(message, hint: hint, node: node) }
+        else if let node = fields.values.first { source.error(message, hint: hint, node: node) }
+    }
+
+    func string(_ key: String) -> String? {
+        guard let node = fields[key] else { return nil }
+        if node.tag.description == "!env" {
+            error("`!env` gives a secret, and `\(key)` of \(what) is not a secret field", hint: "only password fields take secrets", field: key)
+            return nil
+        }
+        return track(source.string(node, what: "`\(key)` of \(what)"))
+    }
+
+    /// Numbers and booleans are accepted as their text (`value: 1024` for a sysctl).
+    func scalarText(_ key: String) -> String? {
+        guard let node = fields[key] else { return nil }
+        guard case .scalar(let scalar) = node, node.null == nil else { return string(key) }
+        return scalar.string
+    }
+
+    /// A field that may hold a secret: `!env NAME`, or text (a template such as `{{ vault_db_password }}`).
+    func sensitive(_ key: String) -> SensitiveText? {
+        guard let node = fields[key] else { return nil }
+        if node.tag.description == "!env" {
+            guard case .secret(let secret) = source.value(node) else { failed = true; return nil }
+            return SensitiveText(secret: secret)
+        }
+        return track(source.string(node, what: "`\(key)` of \(what)")).map { SensitiveText($0) }
+    }
+
+    func bool(_ key: String) -> Bool? {
+        fields[key].flatMap { track(source.bool($0, what: "`\(key)` of \(what)")) }
+    }
+
+    func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+        fields[key].flatMap { track(source.int($0, what: "`\(key)` of \(what)", range: range)) }
+    }
+
+    func mode(_ key: String) -> String? {
+        fields[key].flatMap { track(source.mode($0, what: "`\(key)` of \(what)")) }
+    }
+
+    func strings(_ key: String) -> [String] {
+        guard let node = fields[key] else { return [] }
+        let items = source.stringList(node, what: "`\(key)` of \(what)").map(\.0)
+        _ = track(items)
+        return items
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
+        fields[key].flatMap { track(source.choice($0, what: "`\(key)` of \(what)", as: type)) }
+    }
+
+    /// `requires: [package:nginx, file:/etc/x]`.
+    func references(_ key: String) -> [ResourceID] {
+        guard let node = fields[key] else { return [] }
+        var result: [ResourceID] = []
+        for (text, item) in source.stringList(node, what: "`\(key)` of \(what)") {
+            if let id = ResourceID(reference: text) { result.append(id); continue }
+            let kinds = ResourceKind.allCases.map(\.rawValue)
+            let prefix = String(text.prefix { $0 != ":" })
+            let hint = text.contains(":") ? Suggestion.closest(to: prefix, in: kinds).map { "did you mean '\($0):…'?" }
+                ?? "kinds: \(kinds.joined(separator: ", "))" : "write it as KIND:NAME, e.g. package:nginx or file:/etc/nginx/nginx.conf"
+            source.error("'\(text)' in `\(key)` of \(what) is not a resource reference", hint: hint, node: item)
+            failed = true
+        }
+        return result
+    }
+
+    func firewallRules(_ key: String) -> [FirewallResource.Rule] {
+        guard let node = fields[key] else { return [] }
+        guard case .sequence(let items) = node else {
+            error("`rules` of \(what) must be a list", hint: "write `- { port: 443, from: [any] }` items", field: key)
+            return []
+        }
+        var rules: [FirewallResource.Rule] = []
+        for item in items {
+            guard let entries = source.mapping(item, what: "a firewall rule", allowed: ["port", "ports", "proto", "from", "comment"]) else {
+                failed = true
+                continue
+            }
+            var rule = FirewallResource.Rule(ports: [])
+            for entry in entries {
+                switch entry.key {
+                case "port": if let port = source.int(entry.value, what: "`port` of a firewall rule", range: 1...65535) { rule.ports = [port] }
+                case "ports":
+                    if case .sequence(let ports) = entry.value {
+                        rule.ports = ports.compactMap { source.int($0, what: "a port of a firewall rule", range: 1...65535) }
+                    } else { source.error("`ports` must be a list of port numbers", hint: "write `ports: [80, 443]`", node: entry.value) }
+                case "proto": rule.proto = source.choice(entry.value, what: "`proto` of a firewall rule", as: FirewallResource.TransportProtocol.self) ?? .tcp
+                case "from": rule.from = source.stringList(entry.value, what: "`from` of a firewall rule").map(\.0)
+                case "comment": rule.comment = source.string(entry.value, what: "`comment` of a firewall rule")
+                default: break
+                }
+            }
+            if rule.ports.isEmpty && !entries.contains(where: { $0.key == "port" || $0.key == "ports" }) {
+                source.error("a firewall rule needs `port:` or `ports:`", hint: "e.g. `- { port: 443, from: [any] }`", node: item)
+            }
+            rules.append(rule)
+        }
+        _ = track(rules)
+        return rules
+    }
+}
