@@ -42,11 +42,11 @@ let package = Package(
         ]),
         /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
         .target(name: "RampartLab", dependencies: []),
-        /// The public library: `import Rampart` brings the model, its DSL, the loader and the catalog.
+        /// The public library: `import Rampart` brings the model, its DSL, the loader, the catalog and `Project` (all files loaded together).
         .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog"]),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
-            "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
+            "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
             "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -50,3 +50,18 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
+
+extension Array where Element == Diagnostic {
+    /// Ordered by file, line and column (stable), the order an editor lists them in.
+    public var sortedByLocation: [Diagnostic] {
+        enumerated().sorted { a, b in
+            let la = a.element.location, lb = b.element.location
+            if let la, let lb, la != lb {
+                if la.file != lb.file { return la.file < lb.file }
+                if la.line != lb.line { return la.line < lb.line }
+                return la.column < lb.column
+            }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RampartBasics
+import Rampart
 import RampartCatalog
 
 /// `rampart validate`: every check that needs no server — files, references, templates for each host.
@@ -29,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
         var diagnostics: [Diagnostic] = []
         var catalog: Catalog?
         do {
-            let project = try Project.load(inventory: inventory, playbook: playbook)
+            let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
             catalog = try project.compile()
         } catch let error as DiagnosticError {
             diagnostics = error.diagnostics

@@ -41,7 +41,7 @@ public struct InventoryLoader {
         let source = YAMLSource(path: path, environment: environment)
         let inventory = read(source)
         let errors = source.diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty || inventory == nil { throw DiagnosticError(source.diagnostics) }
+        if !errors.isEmpty || inventory == nil { throw DiagnosticError(source.diagnostics.sortedByLocation) }
         return inventory!
     }
 
@@ -327,7 +327,7 @@ public struct InventoryLoader {
                 parent.absorb(failure.diagnostics.map { var d = $0; d.location = SourceLocation(file: path, line: 1, column: 1); return d })
                 return [:]
             } catch {
-                parent.absorb([.error("\(path): \(error)", hint: "check RAMPART_VAULT_PASSWORD_FILE, or re-encrypt it with `rampart vault encrypt`",
+                parent.absorb([.error("\(error)", hint: "check RAMPART_VAULT_PASSWORD_FILE, or re-encrypt it with `rampart vault encrypt`",
                                       at: SourceLocation(file: path, line: 1, column: 1))])
                 return [:]
             }

@@ -36,7 +36,7 @@ public struct PlaybookLoader {
         let source = YAMLSource(path: path, environment: environment)
         let playbook = read(source)
         if playbook == nil || source.diagnostics.contains(where: { $0.severity == .error }) {
-            throw DiagnosticError(source.diagnostics)
+            throw DiagnosticError(source.diagnostics.sortedByLocation)
         }
         return playbook!
     }

@@ -2,14 +2,46 @@ import RampartBasics
 
 // A small result-builder DSL so the same model can be written in Swift:
 //
-//     let site = Playbook("site", roles: { Role("web") { .package("nginx"); .service("nginx") } }) {
+//     let site = Playbook("site", roles: {
+//         Role("web") {
+//             Package("nginx")
+//             File("/etc/nginx/nginx.conf", template: "nginx/nginx.conf.j2", validate: "nginx -t -c %s")
+//             Service("nginx", refresh: .reload).subscribes(.file("/etc/nginx/nginx.conf"))
+//         }
+//     }) {
 //         Play("web", hosts: "webservers") { RoleUse("web") }
 //     }
+
+/// Anything that stands for a resource in a role's DSL block.
+public protocol ResourceConvertible {
+    var resource: Resource { get }
+}
+
+extension Resource: ResourceConvertible {
+    public var resource: Resource { self }
+}
+
+extension ResourceConvertible {
+    /// This resource after the given ones.
+    public func requires(_ ids: ResourceID...) -> Resource {
+        var copy = resource
+        copy.requires += ids
+        return copy
+    }
+
+    /// This resource refreshes (reload, restart, run) when one of the given ones changes.
+    public func subscribes(_ ids: ResourceID...) -> Resource {
+        var copy = resource
+        copy.subscribes += ids
+        return copy
+    }
+}
 
 /// Collects the elements of a DSL block, allowing `if`, `for` and optional elements.
 @resultBuilder
 public enum ListBuilder<Element> {
     public static func buildExpression(_ element: Element) -> [Element] { [element] }
+    public static func buildExpression(_ element: some ResourceConvertible) -> [Resource] where Element == Resource { [element.resource] }
     public static func buildExpression(_ elements: [Element]) -> [Element] { elements }
     public static func buildBlock(_ parts: [Element]...) -> [Element] { parts.flatMap { $0 } }
     public static func buildOptional(_ part: [Element]?) -> [Element] { part ?? [] }
@@ -108,20 +140,6 @@ extension Resource {
                                onChangeOnly: Bool = false) -> Resource {
         Resource(.command(CommandResource(name, run: run, creates: creates, unless: unless, onChangeOnly: onChangeOnly)))
     }
-
-    /// This resource after the given ones.
-    public func requires(_ ids: ResourceID...) -> Resource {
-        var copy = self
-        copy.requires += ids
-        return copy
-    }
-
-    /// This resource refreshes (reload, restart, run) when one of the given ones changes.
-    public func subscribes(_ ids: ResourceID...) -> Resource {
-        var copy = self
-        copy.subscribes += ids
-        return copy
-    }
 }
 
 extension ResourceID {
@@ -133,4 +151,84 @@ extension ResourceID {
     public static func group(_ name: String) -> ResourceID { ResourceID(.group, name) }
     public static func command(_ name: String) -> ResourceID { ResourceID(.command, name) }
     public static func certificate(_ name: String) -> ResourceID { ResourceID(.certificate, name) }
+}
+
+// Resource constructors named after the YAML kinds, for DSL blocks.
+
+/// `package:` in YAML.
+public struct Package: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, state: PackageResource.State = .present, version: String? = nil) {
+        resource = .package(name, state: state, version: version)
+    }
+}
+
+/// `file:` in YAML, from a template, inline content, or `absent`.
+public struct File: ResourceConvertible {
+    public let resource: Resource
+    public init(_ path: String, template: String, owner: String? = nil, group: String? = nil, mode: String? = nil,
+                validate: String? = nil) {
+        resource = .file(path, template: template, owner: owner, group: group, mode: mode, validate: validate)
+    }
+    public init(_ path: String, content: String, owner: String? = nil, group: String? = nil, mode: String? = nil,
+                validate: String? = nil) {
+        resource = .file(path, content: content, owner: owner, group: group, mode: mode, validate: validate)
+    }
+    public init(absent path: String) { resource = .absentFile(path) }
+}
+
+/// `directory:` in YAML.
+public struct Directory: ResourceConvertible {
+    public let resource: Resource
+    public init(_ path: String, owner: String? = nil, group: String? = nil, mode: String? = nil, state: Presence = .present) {
+        resource = .directory(path, owner: owner, group: group, mode: mode, state: state)
+    }
+}
+
+/// `symlink:` in YAML.
+public struct Symlink: ResourceConvertible {
+    public let resource: Resource
+    public init(_ path: String, target: String, state: Presence = .present) {
+        resource = .symlink(path, target: target, state: state)
+    }
+}
+
+/// `service:` in YAML.
+public struct Service: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, state: ServiceResource.State = .running, enabled: Bool? = true,
+                refresh: ServiceResource.Refresh = .restart) {
+        resource = .service(name, state: state, enabled: enabled, refresh: refresh)
+    }
+}
+
+/// `user:` in YAML.
+public struct User: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, uid: Int? = nil, group: String? = nil, groups: [String] = [], home: String? = nil,
+                shell: String? = nil, system: Bool = false, state: Presence = .present) {
+        resource = .user(name, uid: uid, group: group, groups: groups, home: home, shell: shell, system: system, state: state)
+    }
+}
+
+/// `group:` in YAML (named apart from inventory groups).
+public struct UnixGroup: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, gid: Int? = nil, system: Bool = false, state: Presence = .present) {
+        resource = .group(name, gid: gid, system: system, state: state)
+    }
+}
+
+/// `sysctl:` in YAML.
+public struct Sysctl: ResourceConvertible {
+    public let resource: Resource
+    public init(_ key: String, value: String, persist: Bool = true) { resource = .sysctl(key, value: value, persist: persist) }
+}
+
+/// `command:` in YAML: a guarded shell command.
+public struct Run: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, run: String, creates: String? = nil, unless: String? = nil, onChangeOnly: Bool = false) {
+        resource = .command(name, run: run, creates: creates, unless: unless, onChangeOnly: onChangeOnly)
+    }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import RampartBasics
+import RampartCatalog
+import RampartLoading
+import RampartModel
+import RampartTemplates
+
+/// The user's files loaded together: inventory, playbook with its roles, templates.
+/// Templates live in `templates/` beside the playbook's folder (`playbooks/site.yml` →
+/// `templates/`), so a project is the folder holding `inventories/`, `playbooks/`, `templates/`.
+public struct Project: Sendable {
+    public var inventory: Inventory
+    public var playbook: Playbook
+    public var templates: TemplateLibrary
+
+    public init(inventory: Inventory, playbook: Playbook, templates: TemplateLibrary) {
+        self.inventory = inventory
+        self.playbook = playbook
+        self.templates = templates
+    }
+
+    public static func templatesDirectory(forPlaybook path: String) -> String {
+        let playbooks = (path as NSString).deletingLastPathComponent
+        let root = (playbooks.isEmpty ? "." : playbooks as NSString).deletingLastPathComponent
+        return (root.isEmpty ? "." : root) + "/templates"
+    }
+
+    /// Loads everything, reporting the problems of every file at once.
+    public static func load(inventory inventoryPath: String, playbook playbookPath: String, vault: VaultPassword? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Project {
+        var problems: [Diagnostic] = []
+        var inventory: Inventory?
+        var playbook: Playbook?
+        var templates: TemplateLibrary?
+        do { inventory = try InventoryLoader(vault: vault, environment: environment).load(path: inventoryPath) } catch let error as DiagnosticError { problems += error.diagnostics }
+        do { playbook = try PlaybookLoader(environment: environment).load(path: playbookPath) } catch let error as DiagnosticError { problems += error.diagnostics }
+        do { templates = try TemplateLibrary.load(directory: templatesDirectory(forPlaybook: playbookPath)) }
+        catch let error as DiagnosticError { problems += error.diagnostics }
+        guard let inventory, let playbook, let templates, problems.allSatisfy({ $0.severity != .error }) else {
+            throw DiagnosticError(problems)
+        }
+        return Project(inventory: inventory, playbook: playbook, templates: templates)
+    }
+
+    /// Each selected host's desired resources; throws `DiagnosticError` with every problem.
+    public func compile(limit: String? = nil) throws -> Catalog {
+        try CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
+            .compile(selection: limit.map { HostSelection($0) })
+    }
+}
+
