@@ -62,8 +62,7 @@ let package = Package(
         // Fixtures are read from the source tree (#filePath), not bundled.
         .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "RampartTemplatesTests", dependencies: ["RampartTemplates", "RampartModel", "RampartBasics"],
-                    exclude: ["Golden"]),
+        .testTarget(name: "RampartTemplatesTests", dependencies: ["RampartTemplates", "RampartModel", "RampartBasics"]),
         // Uses only the public `Rampart` library, as a user's own package would.
         .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),

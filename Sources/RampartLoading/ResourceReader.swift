@@ -71,7 +71,7 @@ struct ResourceReader {
             missing = true
         }
         if missing { return nil }
-        let f = Fields(source: source, fields: fields, what: what)
+        let f = Fields(source: source, fields: fields, what: what, anchor: nameNode)
         guard let spec = spec(kind, name, f) else { return nil }
         var resource = Resource(spec, declared: Provenance(source.location(node), fields: locations))
         resource.requires = f.references("requires")
@@ -159,13 +159,16 @@ private final class Fields {
     let source: YAMLSource
     let fields: [String: Node]
     let what: String
+    /// Where errors about the resource as a whole point: its name.
+    let anchor: Node
     private(set) var failed = false
     private let count: Int
 
-    init(source: YAMLSource, fields: [String: Node], what: String) {
+    init(source: YAMLSource, fields: [String: Node], what: String, anchor: Node) {
         self.source = source
         self.fields = fields
         self.what = what
+        self.anchor = anchor
         count = source.diagnostics.count
     }
 
@@ -176,8 +179,7 @@ private final class Fields {
 
     func error(_ message: String, hint: String?, field: String?) {
         failed = true
-        if let field, let node = fields[field] { source.error(message, hint: hint, node: node) }
-        else if let node = fields.values.first { source.error(message, hint: hint, node: node) }
+        source.error(message, hint: hint, node: field.flatMap { fields[$0] } ?? anchor)
     }
 
     func string(_ key: String) -> String? {

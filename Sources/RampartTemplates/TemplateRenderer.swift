@@ -7,8 +7,9 @@ import Stencil
 /// kept marked: a secret value enters Stencil as an opaque marker and the output comes back as
 /// `SensitiveText`, so a diff or log can show `(sensitive)` exactly where the secret went.
 ///
-/// Stencil's `.smart` whitespace handling is on: a line holding only a `{% tag %}` leaves no
-/// blank line behind (like Ansible's `trim_blocks` + `lstrip_blocks`).
+/// Whitespace follows Ansible's template defaults (`trim_blocks: true`, `lstrip_blocks: false`):
+/// the newline right after a `{% tag %}` is dropped, so a line holding only a tag leaves no
+/// blank line; nothing else is trimmed.
 /// Not thread-safe (Stencil's environment is a class graph); use one renderer per task.
 public final class TemplateRenderer {
     public let library: TemplateLibrary
@@ -19,7 +20,7 @@ public final class TemplateRenderer {
     public init(library: TemplateLibrary) {
         self.library = library
         environment = Environment(loader: DictionaryLoader(templates: library.files),
-                                  extensions: [TemplateFilters.makeExtension()], trimBehaviour: .smart)
+                                  extensions: [TemplateFilters.makeExtension()], trimBehaviour: TrimBehaviour(leading: .whitespaceAndOneNewLine, trailing: .nothing))
     }
 
     /// Renders `templates/<name>`; throws `DiagnosticError` with every problem found.
