@@ -38,7 +38,15 @@ public struct InventoryLoader {
 
     /// Loads and validates `path`; throws `DiagnosticError` with all problems found.
     public func load(path: String) throws -> Inventory {
-        let source = YAMLSource(path: path, environment: environment)
+        try load(source: YAMLSource(path: path, environment: environment))
+    }
+
+    /// Loads inventory text as if read from `path` (vars folders are still looked up beside it).
+    public func load(text: String, path: String) throws -> Inventory {
+        try load(source: YAMLSource(path: path, text: text, environment: environment))
+    }
+
+    private func load(source: YAMLSource) throws -> Inventory {
         let inventory = read(source)
         let errors = source.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty || inventory == nil { throw DiagnosticError(source.diagnostics.sortedByLocation) }
