@@ -22,7 +22,7 @@ public struct Project: Sendable {
     public static func templatesDirectory(forPlaybook path: String) -> String {
         let playbooks = (path as NSString).deletingLastPathComponent
         let root = (playbooks.isEmpty ? "." : playbooks as NSString).deletingLastPathComponent
-        return (root.isEmpty ? "." : root) + "/templates"
+        return root.isEmpty ? "templates" : root + "/templates"
     }
 
     /// Loads everything, reporting the problems of every file at once.
