@@ -42,12 +42,19 @@ let package = Package(
         ]),
         /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
         .target(name: "RampartLab", dependencies: []),
+        /// Facts: each resource kind's POSIX-sh probe + parser, batched into ONE exec per host.
+        .target(name: "RampartFacts", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartRemote",
+                                                     .product(name: "Crypto", package: "swift-crypto")]),
+        /// Plan: catalog + facts → ordered steps with diffs and guarded scripts; one file per resource kind. Pure, no I/O.
+        .target(name: "RampartPlan", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartRemote"]),
+        /// Apply: walks a plan over connections (lock, guarded steps, journalled handlers, manifest); events to an observer.
+        .target(name: "RampartApply", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartPlan", "RampartRemote"]),
         /// The public library: `import Rampart` brings the model, its DSL, the loader, the catalog and `Project` (all files loaded together).
         .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog"]),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
             "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
-            "RampartRemote", "RampartSSH", "RampartLab",
+            "RampartFacts", "RampartPlan", "RampartApply", "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         /// A real OpenSSH sshd on loopback (temp dir, own keys, free port) for tests and benchmarks.

@@ -12,13 +12,20 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     public var waitsFor: [String]
     /// Resources in dependency order (declaration order unless `requires`/`subscribes` say otherwise).
     public var resources: [Resource]
+    /// The host's `apt_proxy` variable: packages are fetched through it.
+    public var aptProxy: String?
+    /// The largest `serial` of this host's plays (nil: all hosts at once).
+    public var serial: Int?
 
-    public init(host: String, address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = []) {
+    public init(host: String, address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = [],
+                aptProxy: String? = nil, serial: Int? = nil) {
         self.host = host
         self.address = address
         self.plays = plays
         self.waitsFor = waitsFor
         self.resources = resources
+        self.aptProxy = aptProxy
+        self.serial = serial
     }
 
     public func resource(_ id: ResourceID) -> Resource? { resources.first { $0.id == id } }

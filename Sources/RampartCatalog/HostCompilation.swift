@@ -29,6 +29,8 @@ struct HostCompilation {
         catalog.waitsFor = waits
 
         let inventoryVars = compiler.inventory.variables(for: host).vars
+        if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
+        catalog.serial = plays.compactMap(\.serial).max()
         var applied: [String: RoleUse] = [:]
         var declaredAt: [ResourceID: SourceLocation?] = [:]
         var resources: [Resource] = []

@@ -9,6 +9,7 @@ enum BaselineInSwift {
              defaults: ["ops_user": .string("ops"), "somaxconn": .int(4096), "motd_banner": .string("managed by Rampart")]) {
             Package("curl")
             Package("less")
+            Package("cron")
             UnixGroup("ops", system: true)
             User("{{ ops_user }}", group: "ops", home: "/home/{{ ops_user }}", shell: "/bin/bash").requires(.group("ops"))
             Directory("/etc/rampart", mode: "0755")
@@ -16,7 +17,7 @@ enum BaselineInSwift {
             File("/etc/motd", template: "common/motd.j2", mode: "0644")
             Symlink("/etc/rampart/motd", target: "/etc/motd")
             Sysctl("net.core.somaxconn", value: "{{ somaxconn }}")
-            Service("cron").requires(.package("curl"))
+            Service("cron").requires(.package("cron"))
             Run("record first apply", run: "date -u +%Y-%m-%dT%H:%M:%SZ > /etc/rampart/first-apply",
                              creates: "/etc/rampart/first-apply").requires(.directory("/etc/rampart"))
         }
@@ -64,14 +65,14 @@ struct SwiftModelTests {
         let fromYAML = try loaded.compile()
         #expect(try built.compile() == fromYAML)
         #expect(fromYAML.hosts.count == 6)
-        #expect(fromYAML.hosts.allSatisfy { $0.resources.count == 11 })
+        #expect(fromYAML.hosts.allSatisfy { $0.resources.count == 12 })
     }
 
     @Test func catalogKeepsDeclarationOrderAndRendersFields() throws {
         let catalog = try Self.loadedBaseline().compile()
         let web1 = try #require(catalog["web1"])
         #expect(web1.resources.map(\.id.description) == [
-            "package:curl", "package:less", "group:ops", "user:ops", "directory:/etc/rampart", "file:/etc/rampart/host.json",
+            "package:curl", "package:less", "package:cron", "group:ops", "user:ops", "directory:/etc/rampart", "file:/etc/rampart/host.json",
             "file:/etc/motd", "symlink:/etc/rampart/motd", "sysctl:net.core.somaxconn", "service:cron", "command:record first apply",
         ])
         guard case .user(let ops) = try #require(web1.resource(.user("ops"))).spec else { Issue.record("not a user"); return }

@@ -1,0 +1,40 @@
+import Foundation
+import RampartBasics
+import RampartCatalog
+import RampartFacts
+import RampartRemote
+
+/// Gathers one host's facts in one exec — and, for an apply, takes the on-host lock in that
+/// same exec, retrying while another apply holds it.
+public enum FactGathering {
+    public static func gather(_ catalog: HostCatalog, over connection: HostConnection, lock: Bool,
+                              lockTimeout: Double = 300, observer: ApplyObserver? = nil) async throws -> HostFacts {
+        let batch = ProbeBatch(catalog: catalog)
+        guard lock else { return try await batch.gather(over: connection) }
+        let owner = HostLock.ownerDescription()
+        let started = Monotonic.now()
+        var announced = false
+        while true {
+            let script = HostLock.acquireScript(owner: owner) + "\n" + batch.script
+            let result = try await connection.run(Command(script, display: "lock and gather facts"))
+            guard result.succeeded else {
+                throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
+                                             hint: "the host needs a POSIX sh and Debian's base tools", host: catalog.host, step: "facts"))
+            }
+            let output = result.stdoutText
+            let lockLine = output.split(separator: "\n").first { $0.hasPrefix("LOCK|") } ?? "LOCK|busy|"
+            if lockLine == "LOCK|ok" { return batch.parse(output) }
+            let holder = lockLine.dropFirst("LOCK|busy|".count)
+            if Monotonic.now() - started > lockTimeout {
+                throw DiagnosticError(.error("another apply holds the lock on this host: \(holder.isEmpty ? "(unknown)" : String(holder))",
+                                             hint: "wait for it to finish; if it died, the lock (\(HostPaths.lock)) is taken over after \(HostLock.staleAfter / 60) minutes, or remove it by hand",
+                                             host: catalog.host, step: "lock"))
+            }
+            if !announced {
+                observer?.event(.waiting(host: catalog.host, reason: "another apply holds the lock (\(holder)); waiting up to \(Int(lockTimeout)) s"))
+                announced = true
+            }
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import RampartBasics
+import RampartFacts
+import RampartModel
+import RampartPlan
+import RampartRemote
+
+/// Supplies the clear bytes of a sensitive payload at apply time (re-rendered from the catalog,
+/// never read from the plan file); the applier checks them against the planned hash.
+public typealias PayloadSource = @Sendable (_ host: String, _ path: String) -> [UInt8]?
+
+/// Applies one host's plan over its connection: steps in order, each re-checking its guard;
+/// handlers that something triggered (or an interrupted run owed); then the manifest and the
+/// lock. The first failing step stops the host; journalled handlers stay owed for the next run.
+public struct HostApplier: Sendable {
+    public let plan: HostPlan
+    public let connection: HostConnection
+    public let payloads: PayloadSource
+    public let observer: ApplyObserver
+
+    public init(plan: HostPlan, connection: HostConnection, payloads: @escaping PayloadSource, observer: ApplyObserver) {
+        self.plan = plan
+        self.connection = connection
+        self.payloads = payloads
+        self.observer = observer
+    }
+
+    /// Runs the plan; the lock taken while gathering facts is released at the end in every case.
+    public func run() async -> HostReport {
+        var report = HostReport(host: plan.host)
+        let started = Monotonic.now()
+        let execsBefore = connection.execCount
+        observer.event(.hostStarted(host: plan.host, steps: plan.steps.count))
+        var changed: Set<ResourceID> = []
+        var stopped = false
+        for (index, step) in plan.steps.enumerated() {
+            if stopped { observer.event(.stepFinished(host: plan.host, index: index, step: step, outcome: .skipped, seconds: 0, output: "")); continue }
+            if step.isHandler && !step.pending && !changedTrigger(step, in: plan.steps, changed: changed) {
+                observer.event(.stepFinished(host: plan.host, index: index, step: step, outcome: .skipped, seconds: 0, output: "nothing it subscribes to changed"))
+                continue
+            }
+            observer.event(.stepStarted(host: plan.host, index: index, step: step))
+            let stepStarted = Monotonic.now()
+            let (outcome, output, failure) = await run(step)
+            observer.event(.stepFinished(host: plan.host, index: index, step: step, outcome: outcome,
+                                         seconds: Monotonic.now() - stepStarted, output: output))
+            switch outcome {
+            case .changed: report.changed += 1; changed.formUnion(step.resources)
+            case .unchanged: report.unchanged += 1
+            case .rejected, .failed:
+                report.failed += 1
+                report.error = failure
+                stopped = true
+            case .skipped: break
+            }
+        }
+        // Manifest only after a complete run; the lock always.
+        var final = [HostLock.releaseScript]
+        if !stopped, let manifest = plan.manifest {
+            let text = manifest.joined(separator: "\n") + "\n"
+            final.insert("mkdir -p \(HostPaths.stateDirectory) && printf '%s' \(ShellQuoting.quote(text)) > \(HostPaths.manifest).tmp && mv -f \(HostPaths.manifest).tmp \(HostPaths.manifest)", at: 0)
+        }
+        do {
+            let result = try await connection.run(Command(final.joined(separator: "\n"), display: "write manifest, release lock"))
+            if !result.succeeded && report.error == nil {
+                report.error = .error("finishing failed: \(result.stderrText.prefix(300))", host: plan.host, step: "manifest")
+                report.failed += 1
+            }
+        } catch {
+            if report.error == nil { report.error = Self.diagnostic(error, host: plan.host, step: "manifest") }
+        }
+        report.seconds = Monotonic.now() - started
+        report.execs = connection.execCount - execsBefore
+        observer.event(.hostFinished(report))
+        return report
+    }
+
+    private func changedTrigger(_ handler: Step, in steps: [Step], changed: Set<ResourceID>) -> Bool {
+        steps.contains { $0.triggers.contains(handler.resource) && !changed.isDisjoint(with: $0.resources) }
+    }
+
+    private func run(_ step: Step) async -> (StepOutcome, String, Diagnostic?) {
+        var stdin: [UInt8] = []
+        switch step.payload {
+        case .text(let text)?: stdin = Array(text.utf8)
+        case .sensitive(let hash, let path)?:
+            guard let bytes = payloads(plan.host, path), sha256Hex(bytes) == hash else {
+                return (.failed, "", .error("the sensitive content of \(path) is not what was planned",
+                                            hint: "the templates or vault changed since the plan was made; plan again",
+                                            host: plan.host, step: step.resource.description))
+            }
+            stdin = bytes
+        case nil: break
+        }
+        do {
+            let result = try await connection.run(Command(step.script, stdin: stdin, display: "\(step.action.rawValue) \(step.resource)"))
+            let output = (result.stdoutText + result.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
+            switch result.exitStatus {
+            case 0 where result.exitSignal == nil: return (.changed, output, nil)
+            case 100: return (.unchanged, output, nil)
+            case 3:
+                return (.rejected, output, .error("the checker rejected the new configuration; the previous one is still in place:\n" + Self.indent(output),
+                                                  hint: "fix the template or content and apply again", host: plan.host, step: step.resource.description))
+            default:
+                let status = result.exitSignal.map { "signal \($0)" } ?? "exit \(result.exitStatus)"
+                return (.failed, output, .error("\(step.action.rawValue) failed (\(status)):\n" + Self.indent(output.isEmpty ? "(no output)" : output),
+                                                host: plan.host, step: step.resource.description))
+            }
+        } catch {
+            return (.failed, "", Self.diagnostic(error, host: plan.host, step: step.resource.description))
+        }
+    }
+
+    static func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).suffix(30).map { "    " + $0 }.joined(separator: "\n")
+    }
+
+    public static func diagnostic(_ error: Error, host: String, step: String) -> Diagnostic {
+        if let remote = error as? RemoteError { return .error(remote.message, hint: remote.hint, host: host, step: step) }
+        if let d = error as? DiagnosticError, let first = d.diagnostics.first { return first }
+        return .error("\(error)", host: host, step: step)
+    }
+}

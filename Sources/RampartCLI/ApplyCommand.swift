@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Rampart
+import RampartApply
+import RampartBasics
+import RampartCatalog
+import RampartPlan
+
+/// `rampart apply`: plan, show, confirm, change — or apply a saved plan exactly.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Make the hosts match the playbook (or apply a saved plan).",
+        discussion: """
+        Takes each host's lock and gathers its facts in one exec, plans, shows the plan and asks
+        for confirmation (--yes skips). Hosts run in parallel; a play's `after:` makes hosts wait
+        for others. Each step re-checks its guard before changing anything; configs with a
+        checker are validated before a service sees them; handlers are journalled on the host
+        so an interrupted apply finishes them next time.
+
+          rampart apply -i inventories/lab.yml playbooks/site.yml
+          rampart apply site.plan            # exactly a saved plan; refused if a host changed since
+        """
+    )
+
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed with a saved plan.")
+    var inventory: String?
+
+    @Argument(help: "Playbook file (YAML), or a plan file saved by `rampart plan --out`.")
+    var target: String
+
+    @Option(name: .long, help: "Hosts to apply: host or group names or globs, comma-separated; '!x' excludes.")
+    var limit: String?
+
+    @Flag(name: .long, help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Flag(name: .long, help: "Stop every host at the first host failure.")
+    var failFast = false
+
+    @Flag(name: .long, help: "Print JSON Lines events instead of text.")
+    var json = false
+
+    @Option(name: .long, help: "Most hosts worked on at once.")
+    var forks: Int = 64
+
+    @Option(name: .long, help: "Seconds to wait for another apply's lock on a host.")
+    var lockTimeout: Double = 300
+
+    func run() async throws {
+        let saved = inventory == nil ? try PlanFile.decode(path: target) : nil
+        let inventoryPath = saved?.inventory ?? inventory!
+        let playbookPath = saved?.playbook ?? target
+        let project = try Project.load(inventory: inventoryPath, playbook: playbookPath, vault: Diagnostics.vaultPassword)
+        var catalog = try project.compile(limit: limit)
+        if let saved { catalog.hosts = catalog.hosts.filter { c in saved.hosts.contains { $0.host == c.host } } }
+        let observer: ApplyObserver = json ? JSONApplyView() : TextApplyView(width: catalog.hosts.map(\.host.count).max() ?? 0)
+        let started = Monotonic.now()
+        let sessions = await Engine.gather(project: project, catalog: catalog, lock: true, forks: forks,
+                                           lockTimeout: lockTimeout, observer: observer)
+        if let saved {
+            for session in sessions where session.error == nil {
+                guard let planned = saved.hosts.first(where: { $0.host == session.host.name }) else { continue }
+                if session.facts?.fingerprint != planned.fingerprint {
+                    session.error = .error("the host changed since the plan was made; the saved plan is refused",
+                                           hint: "run `rampart plan … --out FILE` again", host: session.host.name, step: "fingerprint")
+                } else {
+                    session.plan = planned
+                }
+            }
+        } else {
+            Engine.plan(sessions)
+        }
+        let plan = Plan(inventory: inventoryPath, playbook: playbookPath, hosts: sessions.compactMap { $0.error == nil ? $0.plan : nil })
+        let errors = Dictionary(sessions.compactMap { s in s.error.map { (s.host.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        if !json { Terminal.shared.write(PlanView().render(plan, errors: errors)) }
+
+        if saved == nil && !plan.summary.isEmpty && !yes {
+            guard isatty(STDIN_FILENO) != 0 else {
+                await Engine.release(sessions)
+                await Engine.close(sessions)
+                throw DiagnosticError(.error("apply needs confirmation and there is no terminal", hint: "pass --yes to apply without asking"))
+            }
+            Terminal.shared.write("\nApply these changes? Only 'yes' is accepted: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                await Engine.release(sessions)
+                await Engine.close(sessions)
+                Terminal.shared.write("Apply cancelled; nothing changed.\n")
+                return
+            }
+        }
+        if failFast && !errors.isEmpty {
+            await Engine.release(sessions)
+            await Engine.close(sessions)
+            throw ExitCodes.failure
+        }
+
+        let payloads = Engine.payloads(catalog)
+        let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
+        let failFast = self.failFast
+        let stop = StopFlag()
+        let reports = await HostScheduler.run(
+            hosts: sessions.map(\.host.name),
+            waitsFor: Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0.catalog.waitsFor) }),
+            forks: forks,
+            work: { name in
+                let session = byHost[name]!
+                var report = HostReport(host: name)
+                guard !stop.isSet else { report.error = .error("not started: --fail-fast after another host failed", host: name); return report }
+                guard let connection = session.connection, let plan = session.plan, session.error == nil else {
+                    report.error = session.error
+                    if let connection = session.connection { _ = try? await connection.run(.init(HostLock.releaseScript)) }
+                    return report
+                }
+                report = await HostApplier(plan: plan, connection: connection, payloads: payloads, observer: observer).run()
+                if !report.succeeded && failFast { stop.set() }
+                return report
+            },
+            skipped: { name, reason in
+                var report = HostReport(host: name)
+                report.error = .error(reason, host: name)
+                return report
+            })
+        await Engine.release(sessions.filter { s in reports.contains { $0.host == s.host.name && $0.error?.step == nil && !$0.succeeded } })
+        await Engine.close(sessions)
+        if json {
+            (observer as? JSONApplyView)?.summary(reports, seconds: Monotonic.now() - started)
+        } else {
+            Terminal.shared.write(ApplySummary.table(reports, seconds: Monotonic.now() - started))
+        }
+        if reports.contains(where: { !$0.succeeded }) { throw ExitCodes.failure }
+    }
+}
+
+/// Set once by the first failing host under --fail-fast.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
+}

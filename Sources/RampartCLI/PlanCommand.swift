@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Rampart
+import RampartApply
+import RampartBasics
+import RampartPlan
+
+/// `rampart plan`: what an apply would change, per host, without changing anything.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the changes an apply would make, host by host.",
+        discussion: """
+        Gathers each host's facts in one round trip and compares them with the playbook:
+        + create  ~ update  - delete  ↻ reload/restart/run, with diffs of file contents (secrets
+        shown as (sensitive)). Exit codes: 0 success; 1 errors; with --detailed-exitcode,
+        2 when there are changes. --out saves the plan for `rampart apply FILE`.
+
+          rampart plan -i inventories/lab.yml playbooks/site.yml
+          rampart plan -i inventories/lab.yml playbooks/site.yml --out site.plan --detailed-exitcode
+        """
+    )
+
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
+    var inventory: String
+
+    @Argument(help: "Playbook file (YAML).")
+    var playbook: String
+
+    @Option(name: .long, help: "Hosts to plan: host or group names or globs, comma-separated; '!x' excludes.")
+    var limit: String?
+
+    @Option(name: .long, help: "Save the plan to this file (JSON, no secrets) for `rampart apply FILE`.")
+    var out: String?
+
+    @Flag(name: .long, help: "Exit 2 when there are changes (0 none, 1 errors).")
+    var detailedExitcode = false
+
+    @Flag(name: .long, help: "Print the plan as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Most hosts worked on at once.")
+    var forks: Int = 64
+
+    func run() async throws {
+        let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
+        let catalog = try project.compile(limit: limit)
+        let sessions = await Engine.gather(project: project, catalog: catalog, lock: false, forks: forks, lockTimeout: 0, observer: nil)
+        Engine.plan(sessions)
+        await Engine.close(sessions)
+        let plan = Plan(inventory: absolute(inventory), playbook: absolute(playbook), hosts: sessions.compactMap(\.plan))
+        let errors = Dictionary(sessions.compactMap { s in s.error.map { (s.host.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        if let out {
+            let data = try PlanFile.encode(plan)
+            guard FileManager.default.createFile(atPath: out, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw DiagnosticError(.error("cannot write the plan to \(out)", hint: "check the folder exists and is writable"))
+            }
+        }
+        if json {
+            Terminal.shared.write(String(decoding: try PlanFile.encode(plan), as: UTF8.self) + "\n")
+        } else {
+            Terminal.shared.write(PlanView().render(plan, errors: errors))
+            if let out { Terminal.shared.write("Saved the plan to \(out); apply exactly it with: rampart apply \(out)\n") }
+        }
+        if !errors.isEmpty { throw ExitCodes.failure }
+        if detailedExitcode && !plan.summary.isEmpty { throw ExitCode(2) }
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// The plan file: JSON of the `Plan` (secrets are only hashes there).
+enum PlanFile {
+    static func encode(_ plan: Plan) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(plan)
+    }
+
+    static func decode(path: String) throws -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DiagnosticError(.error("cannot read the plan file \(path)"))
+        }
+        do {
+            let plan = try JSONDecoder().decode(Plan.self, from: data)
+            guard plan.version == Plan.formatVersion else {
+                throw DiagnosticError(.error("\(path) is a plan of format \(plan.version); this Rampart reads format \(Plan.formatVersion)",
+                                             hint: "make the plan again with this version"))
+            }
+            return plan
+        } catch let error as DiagnosticError { throw error } catch {
+            throw DiagnosticError(.error("\(path) is not a Rampart plan file: \(error)", hint: "make one with `rampart plan … --out FILE`"))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Crypto
+import Foundation
+import RampartBasics
+import RampartCatalog
+import RampartModel
+
+/// Where Rampart keeps its own state on a host.
+public enum HostPaths {
+    public static let stateDirectory = "/var/lib/rampart"
+    /// Resource identities from the last apply, one per line: what pruning compares against.
+    public static let manifest = "/var/lib/rampart/manifest"
+    /// Handlers owed by an apply in progress, one `kind:name action` per line.
+    public static let journal = "/var/lib/rampart/journal"
+    /// The on-host apply lock (a directory: `mkdir` is atomic). Under /run, so a reboot clears it.
+    public static let lock = "/run/rampart.lock"
+
+    /// Where a sysctl resource persists its value.
+    public static func sysctlFile(_ key: String) -> String { "/etc/sysctl.d/60-rampart-\(key).conf" }
+    public static func sysctlContent(_ key: String, _ value: String) -> String { "\(key) = \(value)\n" }
+    public static func procPath(_ key: String) -> String { "/proc/sys/" + key.replacingOccurrences(of: ".", with: "/") }
+}
+
+/// One part of the batched probe: a POSIX-sh snippet and the parser of its output.
+public struct ProbeSection: Sendable {
+    public var name: String
+    public var script: String
+    public var parse: @Sendable (_ output: String, _ facts: inout HostFacts) -> Void
+
+    public init(name: String, script: String, parse: @escaping @Sendable (String, inout HostFacts) -> Void) {
+        self.name = name
+        self.script = script
+        self.parse = parse
+    }
+}
+
+/// A resource kind's facts: which probe it needs for a host's catalog (nil when it has nothing to ask).
+public protocol FactProbe {
+    static func section(for catalog: HostCatalog) -> ProbeSection?
+}
+
+/// Hex SHA-256, as `sha256sum` prints it.
+public func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+}

@@ -1,0 +1,130 @@
+import RampartBasics
+
+/// What one host reported about everything its catalog manages, from one batched probe.
+///
+/// A missing entry means "probed and absent" (no such file, package not installed, …).
+/// `assumed` marks facts that were not read from the host but taken from the known baseline of
+/// a fresh Debian 12 server (`rampart plan --offline`).
+public struct HostFacts: Sendable, Hashable, Codable {
+    public var host: String
+    public var os: OperatingSystem?
+    public var packages: [String: PackageFact] = [:]
+    /// Candidate versions of packages wanted at `latest` (from `apt-cache policy`).
+    public var packageCandidates: [String: String] = [:]
+    public var files: [String: FileFact] = [:]
+    public var services: [String: ServiceFact] = [:]
+    public var users: [String: UserFact] = [:]
+    public var groups: [String: GroupFact] = [:]
+    /// Runtime kernel parameters by dotted key.
+    public var sysctls: [String: String] = [:]
+    /// For each guarded command (by name): true when its `unless` check says it must run.
+    public var commandsDue: [String: Bool] = [:]
+    /// What Rampart managed on this host after its last apply (the on-host manifest).
+    public var manifest: [ManagedEntry] = []
+    /// Handlers journalled by an apply that did not finish them.
+    public var pendingHandlers: [PendingHandler] = []
+    public var assumed = false
+
+    public init(host: String) { self.host = host }
+}
+
+/// `ID` and `VERSION_ID` from /etc/os-release.
+public struct OperatingSystem: Sendable, Hashable, Codable {
+    public var id: String
+    public var version: String
+    public init(id: String, version: String) { self.id = id; self.version = version }
+}
+
+public struct PackageFact: Sendable, Hashable, Codable {
+    /// dpkg's abbreviated status, `ii` when installed and configured.
+    public var status: String
+    public var version: String
+    public var installed: Bool { status.hasPrefix("ii") }
+    public init(status: String, version: String) { self.status = status; self.version = version }
+}
+
+public struct FileFact: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable { case regular, directory, symlink, other }
+    public var kind: Kind
+    public var owner: String
+    public var group: String
+    /// Four octal digits, e.g. `0644`.
+    public var mode: String
+    public var size: Int
+    /// For a symlink, where it points.
+    public var linkTarget: String?
+    /// For a regular file Rampart manages the content of.
+    public var sha256: String?
+    /// The current content, fetched only when it differs from the desired one and holds no
+    /// secret (for the diff).
+    public var content: [UInt8]?
+
+    public init(kind: Kind, owner: String, group: String, mode: String, size: Int, linkTarget: String? = nil,
+                sha256: String? = nil, content: [UInt8]? = nil) {
+        self.kind = kind
+        self.owner = owner
+        self.group = group
+        self.mode = mode
+        self.size = size
+        self.linkTarget = linkTarget
+        self.sha256 = sha256
+        self.content = content
+    }
+}
+
+public struct ServiceFact: Sendable, Hashable, Codable {
+    /// `loaded` or `not-found`.
+    public var loadState: String
+    /// `active`, `inactive`, `failed`, …
+    public var activeState: String
+    /// `enabled`, `disabled`, `static`, `masked`, … (empty when the unit does not exist).
+    public var unitFileState: String
+    public var exists: Bool { loadState != "not-found" }
+    public var running: Bool { activeState == "active" || activeState == "reloading" || activeState == "activating" }
+    public var enabled: Bool { unitFileState == "enabled" || unitFileState == "enabled-runtime" || unitFileState == "alias" }
+    public init(loadState: String, activeState: String, unitFileState: String) {
+        self.loadState = loadState
+        self.activeState = activeState
+        self.unitFileState = unitFileState
+    }
+}
+
+public struct UserFact: Sendable, Hashable, Codable {
+    public var uid: Int
+    public var gid: Int
+    public var home: String
+    public var shell: String
+    /// Supplementary groups, sorted.
+    public var groups: [String]
+    public init(uid: Int, gid: Int, home: String, shell: String, groups: [String]) {
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+        self.shell = shell
+        self.groups = groups
+    }
+}
+
+public struct GroupFact: Sendable, Hashable, Codable {
+    public var gid: Int
+    public var members: [String]
+    public init(gid: Int, members: [String]) { self.gid = gid; self.members = members }
+}
+
+/// One line of the on-host manifest: a resource Rampart put in place, and what removing it means.
+public struct ManagedEntry: Sendable, Hashable, Codable {
+    public var id: ResourceIDText
+    public init(_ id: ResourceIDText) { self.id = id }
+}
+
+/// `kind:name` as stored on the host (kept as text so a manifest from a newer Rampart still parses).
+public typealias ResourceIDText = String
+
+/// A reload/restart/run an interrupted apply still owes.
+public struct PendingHandler: Sendable, Hashable, Codable {
+    /// `service:nginx` or `command:NAME`.
+    public var resource: ResourceIDText
+    /// `reload`, `restart` or `run`.
+    public var action: String
+    public init(resource: ResourceIDText, action: String) { self.resource = resource; self.action = action }
+}

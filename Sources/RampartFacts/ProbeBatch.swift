@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+import RampartBasics
+import RampartCatalog
+import RampartModel
+import RampartRemote
+
+/// All probes of one host in ONE shell script, so gathering facts is one round trip.
+///
+/// Each section starts with a line `\x1e<name>`; its output is handed to that section's parser.
+/// Only `sh` and Debian's base system are needed on the host (coreutils, findutils, dpkg,
+/// systemd, getent, grep) — no Python, no agent.
+public struct ProbeBatch: Sendable {
+    public static let probes: [any FactProbe.Type] = [
+        StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, AccountProbe.self,
+        SysctlProbe.self, CommandGuardProbe.self,
+    ]
+
+    public let host: String
+    public let sections: [ProbeSection]
+
+    public init(catalog: HostCatalog) {
+        host = catalog.host
+        sections = Self.probes.compactMap { $0.section(for: catalog) }
+    }
+
+    /// The script: no secret is ever in it (it becomes the remote shell's argv).
+    public var script: String {
+        sections.map { "printf '\\n\\036%s\\n' \($0.name)\n\($0.script)" }.joined(separator: "\n") + "\n"
+    }
+
+    public var command: Command {
+        Command(script, display: "gather facts (\(sections.map(\.name).joined(separator: ", ")))")
+    }
+
+    /// Parses the script's output into facts.
+    public func parse(_ output: String) -> HostFacts {
+        var facts = HostFacts(host: host)
+        var byName: [String: String] = [:]
+        for chunk in output.split(separator: "\u{1e}", omittingEmptySubsequences: true) {
+            guard let newline = chunk.firstIndex(of: "\n") else { continue }
+            byName[String(chunk[..<newline])] = String(chunk[chunk.index(after: newline)...])
+        }
+        for section in sections { section.parse(byName[section.name] ?? "", &facts) }
+        return facts
+    }
+
+    /// Gathers facts over `connection` in one exec; a probe that cannot run is a host error.
+    public func gather(over connection: HostConnection) async throws -> HostFacts {
+        let result = try await connection.run(command)
+        guard result.succeeded else {
+            throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
+                                         hint: "the host needs a POSIX sh and Debian's base tools", host: host, step: "facts"))
+        }
+        return parse(result.stdoutText)
+    }
+}
+
+extension HostFacts {
+    /// A digest of everything probed: a saved plan is applied only while it still matches.
+    public var fingerprint: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return sha256Hex(Array(data))
+    }
+}
+
+/// Shell helpers for probe scripts.
+enum Sh {
+    static func q(_ word: String) -> String { ShellQuoting.quote(word) }
+    static func words(_ words: [String]) -> String { words.map(q).joined(separator: " ") }
+
+    /// Lines split on `|` into at most `fields` parts (the last keeps any further `|`).
+    static func fields(_ line: Substring, _ count: Int) -> [String] {
+        line.split(separator: "|", maxSplits: count - 1, omittingEmptySubsequences: false).map(String.init)
+    }
+}

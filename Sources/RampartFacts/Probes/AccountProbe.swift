@@ -1,0 +1,36 @@
+import RampartCatalog
+import RampartModel
+
+/// Users the catalog names (`getent passwd`) and the whole group database (for membership).
+enum AccountProbe: FactProbe {
+    static func section(for catalog: HostCatalog) -> ProbeSection? {
+        var users: [String] = []
+        var wantsGroups = false
+        for resource in catalog.resources {
+            switch resource.spec {
+            case .user(let u): users.append(u.name); wantsGroups = true
+            case .group: wantsGroups = true
+            default: continue
+            }
+        }
+        guard wantsGroups else { return nil }
+        let script = (users.isEmpty ? "" : "getent passwd -- \(Sh.words(users)) 2>/dev/null | sed 's/^/P|/'\n")
+            + "getent group 2>/dev/null | sed 's/^/G|/'; true"
+        return ProbeSection(name: "accounts", script: script) { output, facts in
+            var passwd: [(String, Int, Int, String, String)] = []
+            for line in output.split(separator: "\n") {
+                let kind = line.prefix(2)
+                let rest = line.dropFirst(2).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                if kind == "P|", rest.count >= 7, let uid = Int(rest[2]), let gid = Int(rest[3]) {
+                    passwd.append((rest[0], uid, gid, rest[5], rest[6]))
+                } else if kind == "G|", rest.count >= 4, let gid = Int(rest[2]) {
+                    facts.groups[rest[0]] = GroupFact(gid: gid, members: rest[3].split(separator: ",").map(String.init).sorted())
+                }
+            }
+            for (name, uid, gid, home, shell) in passwd {
+                let groups = facts.groups.filter { $0.value.members.contains(name) }.map(\.key).sorted()
+                facts.users[name] = UserFact(uid: uid, gid: gid, home: home, shell: shell, groups: groups)
+            }
+        }
+    }
+}

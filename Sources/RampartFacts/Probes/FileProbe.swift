@@ -1,0 +1,77 @@
+import RampartBasics
+import RampartCatalog
+import RampartModel
+
+/// Type, owner, group, mode, size and link target of every path the catalog touches (one
+/// `find -maxdepth 0`), SHA-256 of managed file contents (one `sha256sum`), and the current
+/// content of those that differ from the desired content and hold no secret (base64, for diffs).
+enum FileProbe: FactProbe {
+    /// Largest file whose old content is fetched for a diff.
+    static let diffLimit = 256 * 1024
+
+    static func section(for catalog: HostCatalog) -> ProbeSection? {
+        var paths: [String] = []
+        var hashed: [String] = []
+        var desired: [String: String] = [:]   // path → wanted sha256, for non-sensitive content only
+        func add(_ path: String) { if !paths.contains(path) { paths.append(path) } }
+        for resource in catalog.resources {
+            switch resource.spec {
+            case .file(let f):
+                add(f.path)
+                if let content = f.content {
+                    hashed.append(f.path)
+                    if !content.isSensitive { desired[f.path] = sha256Hex(Array(content.revealed().utf8)) }
+                }
+            case .directory(let d): add(d.path)
+            case .symlink(let s): add(s.path)
+            case .sysctl(let s) where s.persist:
+                let path = HostPaths.sysctlFile(s.key)
+                add(path)
+                hashed.append(path)
+                desired[path] = sha256Hex(Array(HostPaths.sysctlContent(s.key, s.value).utf8))
+            case .command(let c): if let creates = c.creates { add(creates) }
+            case .certificate(let c): add(c.certificatePath); add(c.keyPath)
+            default: continue
+            }
+        }
+        guard !paths.isEmpty else { return nil }
+        var script = "find \(Sh.words(paths)) -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null\n"
+        if !hashed.isEmpty {
+            let converged = desired.keys.sorted().map { Sh.q("\(desired[$0]!) \($0)") }
+            let fetchable = desired.keys.sorted().map { "*" + Sh.q(" \($0)") }
+            script += "sha256sum -- \(Sh.words(hashed)) 2>/dev/null | while read -r h p; do printf 'H|%s|%s\\n' \"$h\" \"$p\"\n"
+            if !desired.isEmpty {
+                script += "  case \"$h $p\" in \(converged.joined(separator: "|"))) ;; \(fetchable.joined(separator: "|")))\n"
+                script += "    [ \"$(stat -c %s -- \"$p\")\" -le \(diffLimit) ] && { printf 'C|%s|' \"$p\"; base64 -w0 -- \"$p\"; echo; } ;; esac\n"
+            }
+            script += "done\n"
+        }
+        script += "true"
+        return ProbeSection(name: "files", script: script) { output, facts in
+            var hashes: [String: String] = [:]
+            var contents: [String: [UInt8]] = [:]
+            for line in output.split(separator: "\n") {
+                switch line.prefix(2) {
+                case "S|":
+                    let f = Sh.fields(line.dropFirst(2), 7)
+                    guard f.count == 7, let size = Int(f[4]) else { continue }
+                    let kind: FileFact.Kind = f[0] == "f" ? .regular : f[0] == "d" ? .directory : f[0] == "l" ? .symlink : .other
+                    let mode = String(repeating: "0", count: max(0, 4 - f[3].count)) + f[3]
+                    facts.files[f[6]] = FileFact(kind: kind, owner: f[1], group: f[2], mode: mode, size: size,
+                                                 linkTarget: kind == .symlink ? f[5] : nil)
+                case "H|":
+                    let f = Sh.fields(line.dropFirst(2), 2)
+                    if f.count == 2 { hashes[f[1]] = f[0] }
+                case "C|":
+                    let f = Sh.fields(line.dropFirst(2), 2)
+                    if f.count == 2, let data = Data(base64Encoded: f[1]) { contents[f[0]] = Array(data) }
+                default: continue
+                }
+            }
+            for (path, hash) in hashes { facts.files[path]?.sha256 = hash }
+            for (path, content) in contents { facts.files[path]?.content = content }
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,29 @@
+import RampartCatalog
+import RampartModel
+
+/// Load, active and enablement state of every service: one `systemctl show`.
+enum ServiceProbe: FactProbe {
+    static func unit(_ name: String) -> String { name.contains(".") ? name : name + ".service" }
+
+    static func section(for catalog: HostCatalog) -> ProbeSection? {
+        let names = catalog.resources.compactMap { r -> String? in if case .service(let s) = r.spec { s.name } else { nil } }
+        guard !names.isEmpty else { return nil }
+        let script = "systemctl show -p Id,LoadState,ActiveState,UnitFileState -- \(Sh.words(names.map(unit))) 2>/dev/null; true"
+        return ProbeSection(name: "services", script: script) { output, facts in
+            // Blocks in argument order, separated by blank lines.
+            let blocks = output.components(separatedBy: "\n\n").map { block -> [String: String] in
+                var values: [String: String] = [:]
+                for line in block.split(separator: "\n") {
+                    guard let eq = line.firstIndex(of: "=") else { continue }
+                    values[String(line[..<eq])] = String(line[line.index(after: eq)...])
+                }
+                return values
+            }.filter { !$0.isEmpty }
+            for (name, values) in zip(names, blocks) {
+                facts.services[name] = ServiceFact(loadState: values["LoadState"] ?? "not-found",
+                                                   activeState: values["ActiveState"] ?? "inactive",
+                                                   unitFileState: values["UnitFileState"] ?? "")
+            }
+        }
+    }
+}

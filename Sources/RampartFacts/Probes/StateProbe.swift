@@ -1,0 +1,67 @@
+import RampartCatalog
+import RampartModel
+
+/// The OS release, Rampart's manifest and handler journal — and, for manifest entries the
+/// catalog no longer has (to be pruned), whether they still exist, in the other probes' formats.
+enum StateProbe: FactProbe {
+    static func section(for catalog: HostCatalog) -> ProbeSection? {
+        let current = catalog.resources.map { Sh.q($0.id.description) }
+        let skip = current.isEmpty ? "" : "case \"$l\" in \(current.joined(separator: "|"))) continue ;; esac\n"
+        let script = """
+        if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s\\n' "$ID" "$VERSION_ID"; fi
+        [ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done < \(HostPaths.journal)
+        [ -r \(HostPaths.manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
+        \(skip)k=${l%%:*}; n=${l#*:}
+        case "$k" in
+        file|directory|symlink) find "$n" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null ;;
+        package) dpkg-query -W -f='P|${Package}|${db:Status-Abbrev}|${Version}\\n' -- "$n" 2>/dev/null ;;
+        service) printf 'V|%s|%s\\n' "$n" "$(systemctl show -p LoadState,ActiveState,UnitFileState --value -- "$n.service" 2>/dev/null | tr '\\n' '|')" ;;
+        user) getent passwd "$n" | sed 's/^/U|/' ;;
+        group) getent group "$n" | sed 's/^/G|/' ;;
+        sysctl) find "/etc/sysctl.d/60-rampart-$n.conf" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null ;;
+        esac
+        done < \(HostPaths.manifest)
+        true
+        """
+        return ProbeSection(name: "state", script: script) { output, facts in
+            for line in output.split(separator: "\n") {
+                let f = Sh.fields(line, 2)
+                guard f.count == 2 else { continue }
+                let rest = f[1]
+                switch f[0] {
+                case "os":
+                    let parts = rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    if parts.count == 2 { facts.os = OperatingSystem(id: parts[0], version: parts[1]) }
+                case "M" where !rest.isEmpty: facts.manifest.append(ManagedEntry(rest))
+                case "J":
+                    let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
+                    if parts.count == 2 { facts.pendingHandlers.append(PendingHandler(resource: parts[0], action: parts[1])) }
+                case "S":
+                    let s = Sh.fields(Substring(rest), 7)
+                    guard s.count == 7, let size = Int(s[4]) else { continue }
+                    let kind: FileFact.Kind = s[0] == "f" ? .regular : s[0] == "d" ? .directory : s[0] == "l" ? .symlink : .other
+                    facts.files[s[6]] = FileFact(kind: kind, owner: s[1], group: s[2], mode: String(repeating: "0", count: max(0, 4 - s[3].count)) + s[3],
+                                                 size: size, linkTarget: kind == .symlink ? s[5] : nil)
+                case "P":
+                    let p = Sh.fields(Substring(rest), 3)
+                    if p.count == 3 { facts.packages[p[0]] = PackageFact(status: p[1].trimmingCharacters(in: .whitespaces), version: p[2]) }
+                case "V":
+                    // systemctl prints the properties in its own fixed order: LoadState, ActiveState, UnitFileState.
+                    let v = rest.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                    if v.count >= 4 { facts.services[v[0]] = ServiceFact(loadState: v[1], activeState: v[2], unitFileState: v[3]) }
+                case "U":
+                    let u = rest.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                    if u.count >= 7, let uid = Int(u[2]), let gid = Int(u[3]) {
+                        facts.users[u[0]] = UserFact(uid: uid, gid: gid, home: u[5], shell: u[6], groups: [])
+                    }
+                case "G":
+                    let g = rest.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                    if g.count >= 4, let gid = Int(g[2]) { facts.groups[g[0]] = GroupFact(gid: gid, members: g[3].split(separator: ",").map(String.init)) }
+                default: continue
+                }
+            }
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,123 @@
+import RampartBasics
+import RampartFacts
+import RampartCatalog
+import RampartModel
+
+/// Facts in, steps out, for one host. Pure: no I/O.
+///
+/// Order: deletions of resources that left the playbook (pruning, newest first), then the
+/// catalog's resources in its dependency order (adjacent package installs merged into one apt
+/// run), then handlers (reload/restart/run) of resources whose subscriptions changed, plus any
+/// handler an interrupted apply journalled and did not finish.
+public enum HostPlanner {
+    public static func plan(catalog: HostCatalog, facts: HostFacts) -> (HostPlan, [Diagnostic]) {
+        var context = PlanContext(catalog: catalog, facts: facts)
+        var steps = prune(&context)
+        var pendingInstall: [(PackageResource, String)] = []
+        func flush() {
+            if !pendingInstall.isEmpty { steps.append(PackagePlanner.installStep(pendingInstall, context)) }
+            pendingInstall = []
+        }
+        for resource in catalog.resources {
+            if case .package(let p) = resource.spec {
+                let need = PackagePlanner.need(p, facts)
+                if let target = need.install {
+                    pendingInstall.append((p, target))
+                    context.installing.append(p.name)
+                } else if need.remove {
+                    flush()
+                    steps.append(PackagePlanner.removeStep(p, context))
+                }
+                continue
+            }
+            flush()
+            steps += plan(resource, &context)
+        }
+        flush()
+        steps += handlers(after: &steps, context)
+
+        let desired = catalog.resources.map(\.id.description)
+        let manifest = desired == facts.manifest.map(\.id) ? nil : desired
+        let plan = HostPlan(host: catalog.host, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
+                            waitsFor: catalog.waitsFor, serial: catalog.serial, assumed: facts.assumed)
+        return (plan, context.diagnostics)
+    }
+
+    static func plan(_ resource: Resource, _ context: inout PlanContext) -> [Step] {
+        switch resource.spec {
+        case .package: return []
+        case .file(let f): return FilePlanner.plan(f, resource, &context)
+        case .directory(let d): return DirectoryPlanner.plan(d, resource, &context)
+        case .symlink(let s): return SymlinkPlanner.plan(s, resource, &context)
+        case .service(let s): return ServicePlanner.plan(s, resource, &context)
+        case .user(let u): return AccountPlanner.plan(user: u, resource, &context)
+        case .group(let g): return AccountPlanner.plan(group: g, resource, &context)
+        case .sysctl(let s): return SysctlPlanner.plan(s, resource, &context)
+        case .command(let c): return CommandPlanner.plan(c, resource, &context)
+        case .firewall, .mysqlDatabase, .mysqlUser, .replication, .certificate:
+            context.error("the engine cannot apply \(resource.id.kind.rawValue) resources yet",
+                          hint: "they arrive with the reference deployment; remove the resource for now", resource: resource.id)
+            return []
+        }
+    }
+
+    /// Resources in the host's manifest that the catalog no longer has: planned as removals.
+    static func prune(_ context: inout PlanContext) -> [Step] {
+        let current = Set(context.catalog.resources.map(\.id.description))
+        var steps: [Step] = []
+        for entry in context.facts.manifest.reversed() where !current.contains(entry.id) {
+            guard let id = ResourceID(reference: entry.id) else { continue }
+            let absent = Resource(.package(PackageResource(id.name, state: .absent)))
+            switch id.kind {
+            case .file:
+                if context.facts.files[id.name] != nil { steps.append(FilePlanner.deleteStep(id.name, id)) }
+            case .directory:
+                steps += DirectoryPlanner.plan(DirectoryResource(id.name, state: .absent), Resource(.directory(DirectoryResource(id.name, state: .absent))), &context)
+            case .symlink:
+                steps += SymlinkPlanner.plan(SymlinkResource(id.name, target: "", state: .absent), absent, &context)
+            case .package:
+                if PackagePlanner.need(PackageResource(id.name, state: .absent), context.facts).remove {
+                    steps.append(PackagePlanner.removeStep(PackageResource(id.name, state: .absent), context))
+                }
+            case .service:
+                if let step = ServicePlanner.deleteStep(id.name, id, context) { steps.append(step) }
+            case .user:
+                steps += AccountPlanner.plan(user: UserResource(id.name, state: .absent), Resource(.user(UserResource(id.name))), &context)
+            case .group:
+                steps += AccountPlanner.plan(group: UnixGroupResource(id.name, state: .absent), Resource(.group(UnixGroupResource(id.name))), &context)
+            case .sysctl:
+                if let step = SysctlPlanner.deleteStep(id.name, id, context) { steps.append(step) }
+            case .command, .firewall, .mysqlDatabase, .mysqlUser, .replication, .certificate:
+                continue
+            }
+        }
+        return steps
+    }
+
+    /// Journals each step's handlers and plans the handlers themselves.
+    static func handlers(after steps: inout [Step], _ context: PlanContext) -> [Step] {
+        var triggered: Set<ResourceID> = []
+        for index in steps.indices {
+            var journal: [String] = []
+            for id in steps[index].resources {
+                for (handler, action) in FilePlanner.subscribers(of: id, context) where !steps[index].triggers.contains(handler) {
+                    steps[index].triggers.append(handler)
+                    journal.append("\(handler) \(action)")
+                    triggered.insert(handler)
+                }
+            }
+            steps[index].journal = journal
+        }
+        let pending = Set(context.facts.pendingHandlers.compactMap { ResourceID(reference: $0.resource) })
+        var result: [Step] = []
+        for resource in context.catalog.resources where triggered.contains(resource.id) || pending.contains(resource.id) {
+            let isPending = pending.contains(resource.id)
+            switch resource.spec {
+            case .service(let s) where s.state == .running: result.append(ServicePlanner.handler(s, resource.id, pending: isPending))
+            case .command(let c): result.append(CommandPlanner.handler(c, resource.id, pending: isPending))
+            default: continue
+            }
+        }
+        return result
+    }
+}

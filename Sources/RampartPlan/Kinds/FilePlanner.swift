@@ -1,0 +1,171 @@
+import RampartBasics
+import RampartFacts
+import RampartCatalog
+import RampartModel
+
+/// Regular files: content from the catalog, owner, group, mode. Written atomically — temp file
+/// in the same folder → optional checker on it (`validate` with %s) → previous version kept in
+/// /var/lib/rampart/backup → rename → in-place checker (`validate` without %s) restoring the
+/// previous file if it fails.
+enum FilePlanner {
+    static let backupRoot = HostPaths.stateDirectory + "/backup"
+
+    static func plan(_ f: FileResource, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
+        let id = resource.id
+        let fact = context.facts.files[f.path]
+        if f.state == .absent {
+            guard let fact else { return [] }
+            guard fact.kind == .regular || fact.kind == .symlink else {
+                context.error("\(f.path) is a \(fact.kind.rawValue), not a file", hint: "remove it by hand or manage it as a directory", resource: id)
+                return []
+            }
+            return [deleteStep(f.path, id)]
+        }
+        if let fact, fact.kind != .regular {
+            context.error("\(f.path) exists and is a \(fact.kind.rawValue), not a regular file",
+                          hint: "remove it first, or manage it with the matching resource kind", resource: id)
+            return []
+        }
+        let shipped = fact == nil ? context.fileComesFrom(f.path) : nil
+        let owner = f.owner ?? (fact == nil ? "root" : nil)
+        let group = f.group ?? (fact == nil ? "root" : nil)
+        let mode = f.mode ?? (fact == nil ? "0644" : nil)
+
+        guard let content = f.content else {
+            // Metadata only: the file must exist.
+            guard let fact else {
+                if shipped != nil { return [metadataStep(f.path, id, owner, group, mode, summary: "set \(metadataText(owner, group, mode))", note: "file shipped by package:\(shipped!)")] }
+                context.error("\(f.path) does not exist and the resource gives no content", hint: "add `content:` or `template:`", resource: id)
+                return []
+            }
+            let changes = metadataChanges(fact, owner, group, mode)
+            return changes.isEmpty ? [] : [metadataStep(f.path, id, owner, group, mode, summary: changes.joined(separator: ", "))]
+        }
+
+        let bytes = Array(content.revealed().utf8)
+        let wanted = sha256Hex(bytes)
+        let payload: Payload = content.isSensitive ? .sensitive(sha256: wanted, path: f.path) : .text(content.revealed())
+        if let fact, fact.sha256 == wanted {
+            let changes = metadataChanges(fact, owner, group, mode)
+            return changes.isEmpty ? [] : [metadataStep(f.path, id, owner, group, mode, summary: changes.joined(separator: ", "))]
+        }
+        var diff: String
+        var note: String?
+        if content.isSensitive {
+            diff = fact == nil ? "(sensitive content: \(bytes.count) bytes)" : "(sensitive content changed)"
+        } else if let old = fact?.content {
+            diff = UnifiedDiff.make(old: String(decoding: old, as: UTF8.self), new: content.redacted, path: f.path)
+        } else if fact != nil {
+            diff = "(current content not shown: larger than \(256) KiB or unreadable)"
+        } else {
+            diff = UnifiedDiff.make(old: "", new: content.redacted, path: f.path)
+        }
+        if let shipped {
+            note = "replaces the file shipped by package:\(shipped) (its content is known after apply)"
+            diff = UnifiedDiff.make(old: "", new: content.redacted, path: f.path)
+        }
+        var changes = fact == nil ? ["\(bytes.count) bytes, \(metadataText(owner, group, mode))"] : ["content"]
+        if let fact { changes += metadataChanges(fact, owner, group, mode) }
+        return [Step([id], fact == nil && shipped == nil ? .create : .update, summary: changes.joined(separator: ", "), diff: diff,
+                     script: writeScript(f, owner: owner, group: group, mode: mode, context),
+                     payload: payload, note: note)]
+    }
+
+    /// Services and commands subscribed to `id`, with the handler action they journal.
+    static func subscribers(of id: ResourceID, _ context: PlanContext) -> [(ResourceID, String)] {
+        context.catalog.resources.compactMap { r in
+            guard r.subscribes.contains(id) else { return nil }
+            switch r.spec {
+            case .service(let s) where s.state == .running: return (r.id, s.refresh.rawValue)
+            case .command: return (r.id, "run")
+            default: return nil
+            }
+        }
+    }
+
+    static func statString(_ owner: String?, _ group: String?, _ mode: String?) -> (format: String, value: String) {
+        var format: [String] = [], value: [String] = []
+        if let owner { format.append("%U"); value.append(owner) }
+        if let group { format.append("%G"); value.append(group) }
+        if let mode { format.append("%a"); value.append(String(Int(mode, radix: 8) ?? 0, radix: 8)) }
+        return (format.joined(separator: ":"), value.joined(separator: ":"))
+    }
+
+    static func metadataText(_ owner: String?, _ group: String?, _ mode: String?) -> String {
+        [owner.map { "owner \($0)" }, group.map { "group \($0)" }, mode.map { "mode \($0)" }].compactMap { $0 }.joined(separator: ", ")
+    }
+
+    static func metadataChanges(_ fact: FileFact, _ owner: String?, _ group: String?, _ mode: String?) -> [String] {
+        var changes: [String] = []
+        if let owner, owner != fact.owner { changes.append("owner \(fact.owner) → \(owner)") }
+        if let group, group != fact.group { changes.append("group \(fact.group) → \(group)") }
+        if let mode, Int(mode, radix: 8) != Int(fact.mode, radix: 8) { changes.append("mode \(fact.mode) → \(mode)") }
+        return changes
+    }
+
+    static func chownChmod(_ target: String, _ owner: String?, _ group: String?, _ mode: String?) -> [String] {
+        var lines: [String] = []
+        if owner != nil || group != nil { lines.append("chown \(Script.q((owner ?? "") + (group.map { ":" + $0 } ?? ""))) \(target)") }
+        if let mode { lines.append("chmod \(mode) \(target)") }
+        return lines
+    }
+
+    static func metadataStep(_ path: String, _ id: ResourceID, _ owner: String?, _ group: String?, _ mode: String?,
+                             summary: String, note: String? = nil) -> Step {
+        let p = Script.q(path)
+        let stat = statString(owner, group, mode)
+        let converged = "[ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]"
+        return Step([id], .update, summary: summary,
+                    script: Script.make(converged: converged, change: chownChmod(p, owner, group, mode).joined(separator: "\n")),
+                    note: note)
+    }
+
+    static func writeScript(_ f: FileResource, owner: String?, group: String?, mode: String?, _ context: PlanContext) -> StepScript {
+        let p = Script.q(f.path)
+        let directory = Script.q(f.path.nsPath.directory)
+        let backup = Script.q(backupRoot + f.path)
+        let stat = statString(owner, group, mode)
+        let prelude = (["tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT", "cat > \"$tmp\""]
+            + chownChmod("\"$tmp\"", owner, group, mode)).joined(separator: "\n")
+        // The guard, re-checked now: same bytes and metadata → nothing to do.
+        var converged = "[ -f \(p) ] && [ ! -L \(p) ] && cmp -s \"$tmp\" \(p)"
+        if !stat.format.isEmpty { converged += " && [ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]" }
+        var lines: [String] = []
+        if let validate = f.validate, validate.contains("%s") {
+            let check = validate.replacingOccurrences(of: "%s", with: "\"$tmp\"")
+            lines.append("if ! out=$(\(check) 2>&1); then printf '%s\\n' \"$out\" >&2; exit 3; fi")
+        }
+        lines.append("mkdir -p \"$(dirname \(backup))\"")
+        lines.append("if [ -f \(p) ]; then cp -p \(p) \(backup); else rm -f \(backup); fi")
+        lines.append("mv -f \"$tmp\" \(p)")
+        if let validate = f.validate, !validate.contains("%s") {
+            // Checked in place, before any service reloads; the previous file comes back on failure.
+            lines.append("if ! out=$(\(validate) 2>&1); then")
+            lines.append("  if [ -f \(backup) ]; then cp -p \(backup) \(p); else rm -f \(p); fi")
+            lines.append("  printf '%s\\n' \"$out\" >&2; exit 3")
+            lines.append("fi")
+        }
+        return Script.make(converged: converged, change: lines.joined(separator: "\n"), prelude: prelude)
+    }
+
+    static func deleteStep(_ path: String, _ id: ResourceID) -> Step {
+        let p = Script.q(path)
+        let backup = Script.q(backupRoot + path)
+        let change = "mkdir -p \"$(dirname \(backup))\"\nif [ -f \(p) ] && [ ! -L \(p) ]; then cp -p \(p) \(backup); fi\nrm -f \(p)"
+        return Step([id], .delete, summary: "remove \(path) (a copy is kept in \(backupRoot))",
+                    script: Script.make(converged: "[ ! -e \(p) ] && [ ! -L \(p) ]", change: change))
+    }
+}
+
+/// Folder of a path without Foundation: `/etc/nginx/nginx.conf` → `/etc/nginx`.
+struct NSStringPath {
+    let path: String
+    var directory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+extension String {
+    var nsPath: NSStringPath { NSStringPath(path: self) }
+}

@@ -1,0 +1,166 @@
+import RampartBasics
+import RampartFacts
+import RampartCatalog
+import RampartModel
+import RampartRemote
+
+/// What a step does, with the symbol the plan prints.
+public enum StepAction: String, Sendable, Hashable, Codable {
+    case create, update, delete, reload, restart, run
+
+    public var symbol: String {
+        switch self {
+        case .create: return "+"
+        case .update: return "~"
+        case .delete: return "-"
+        case .reload, .restart, .run: return "↻"
+        }
+    }
+}
+
+/// Bytes a step sends on stdin (file content). Non-sensitive text is kept in the plan; a
+/// sensitive one only as its hash — `apply PLAN` re-renders it and refuses if the hash differs.
+public enum Payload: Sendable, Hashable, Codable {
+    case text(String)
+    case sensitive(sha256: String, path: String)
+}
+
+/// One change on one host: what, why, and the script that makes it so.
+///
+/// Every script first re-checks its guard and exits 100 when the host is already in the wanted
+/// state, so a step applied twice, or after someone else fixed the drift, changes nothing.
+public struct Step: Sendable, Hashable, Codable {
+    public var resources: [ResourceID]
+    public var action: StepAction
+    /// One line for humans, secrets redacted: `install nginx`, `mode 0600 → 0644`.
+    public var summary: String
+    /// A unified diff of file content (redacted), when content changes.
+    public var diff: String?
+    /// The parts of the `sh` script run as root; never holds a secret (it becomes a process argument).
+    public var body: StepScript
+    /// Handler lines (`kind:name action`) journalled on the host before the change.
+    public var journal: [String]
+    public var payload: Payload?
+    /// Handlers to run when this step changed something.
+    public var triggers: [ResourceID]
+    /// Why a value is predicted or unknown on a host that does not have it yet.
+    public var note: String?
+    /// A handler (reload/restart/run on change): runs only when a trigger changed, or when
+    /// journalled by an interrupted apply (`pending`).
+    public var isHandler: Bool
+    public var pending: Bool
+
+    public init(_ resources: [ResourceID], _ action: StepAction, summary: String, diff: String? = nil, script: StepScript,
+                payload: Payload? = nil, triggers: [ResourceID] = [], note: String? = nil, isHandler: Bool = false,
+                pending: Bool = false) {
+        self.resources = resources
+        self.action = action
+        self.summary = summary
+        self.diff = diff
+        self.body = script
+        self.journal = []
+        self.payload = payload
+        self.triggers = triggers
+        self.note = note
+        self.isHandler = isHandler
+        self.pending = pending
+    }
+
+    public var resource: ResourceID { resources[0] }
+
+    /// The script as run: prelude, the guard (exit 100 when already converged), the journal
+    /// lines, then the change.
+    public var script: String {
+        var lines = ["set -e", "export LC_ALL=C DEBIAN_FRONTEND=noninteractive"]
+        if let prelude = body.prelude { lines.append(prelude) }
+        if let converged = body.converged { lines.append("if \(converged); then exit 100; fi") }
+        if !journal.isEmpty {
+            lines.append("mkdir -p \(HostPaths.stateDirectory)")
+            lines += journal.map { "printf '%s\\n' \(ShellQuoting.quote($0)) >> \(HostPaths.journal)" }
+        }
+        lines.append(body.change)
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A step's script in parts, so the planner can add journal lines between guard and change.
+public struct StepScript: Sendable, Hashable, Codable {
+    /// Runs before the guard (e.g. receiving the new file into a temp file).
+    public var prelude: String?
+    /// A condition true when nothing needs doing: the script then exits 100 ("unchanged").
+    public var converged: String?
+    public var change: String
+
+    public init(prelude: String? = nil, converged: String?, change: String) {
+        self.prelude = prelude
+        self.converged = converged
+        self.change = change
+    }
+}
+
+/// One host's steps in order, and the facts fingerprint they were planned against.
+public struct HostPlan: Sendable, Hashable, Codable {
+    public var host: String
+    public var fingerprint: String
+    public var steps: [Step]
+    /// The manifest to write after applying (nil when the host's manifest is already right).
+    public var manifest: [String]?
+    public var waitsFor: [String]
+    public var serial: Int?
+    /// True when facts were assumed (offline plan), not read.
+    public var assumed: Bool
+
+    public init(host: String, fingerprint: String, steps: [Step], manifest: [String]?, waitsFor: [String] = [],
+                serial: Int? = nil, assumed: Bool = false) {
+        self.host = host
+        self.fingerprint = fingerprint
+        self.steps = steps
+        self.manifest = manifest
+        self.waitsFor = waitsFor
+        self.serial = serial
+        self.assumed = assumed
+    }
+
+    /// Changes that count in the summary (handlers are consequences, not changes).
+    public var changes: [Step] { steps.filter { !$0.isHandler || $0.pending } }
+}
+
+/// The whole plan: data that `apply PLAN` executes exactly.
+public struct Plan: Sendable, Hashable, Codable {
+    public static let formatVersion = 1
+    public var version: Int
+    public var inventory: String
+    public var playbook: String
+    public var hosts: [HostPlan]
+
+    public init(inventory: String, playbook: String, hosts: [HostPlan]) {
+        version = Self.formatVersion
+        self.inventory = inventory
+        self.playbook = playbook
+        self.hosts = hosts
+    }
+
+    public struct Summary: Sendable, Hashable, Codable {
+        public var add = 0, change = 0, delete = 0, refresh = 0
+        public var isEmpty: Bool { add + change + delete + refresh == 0 }
+        public var text: String {
+            isEmpty ? "No changes. The hosts match the playbook."
+                : "Plan: \(add) to add, \(change) to change, \(delete) to delete" + (refresh > 0 ? ", \(refresh) to reload/restart/run." : ".")
+        }
+    }
+
+    public var summary: Summary {
+        var summary = Summary()
+        for step in hosts.flatMap(\.steps) {
+            switch step.action {
+            case .create: summary.add += step.resources.count
+            case .update: summary.change += step.resources.count
+            case .delete: summary.delete += step.resources.count
+            case .reload, .restart, .run:
+                if step.isHandler && !step.pending { continue }
+                summary.refresh += 1
+            }
+        }
+        return summary
+    }
+}

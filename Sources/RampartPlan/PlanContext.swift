@@ -1,0 +1,55 @@
+import RampartBasics
+import RampartFacts
+import RampartCatalog
+import RampartModel
+import RampartRemote
+
+/// What planning one host knows: its catalog, its facts, and what earlier steps of this plan
+/// will bring about (a package install creates its service unit and ships its files).
+public struct PlanContext {
+    public let catalog: HostCatalog
+    public let facts: HostFacts
+    /// Packages this plan installs, in order.
+    var installing: [String] = []
+    /// Problems found while planning (an unsupported kind, a path that is not a file …).
+    var diagnostics: [Diagnostic] = []
+
+    init(catalog: HostCatalog, facts: HostFacts) {
+        self.catalog = catalog
+        self.facts = facts
+    }
+
+    /// The package of this plan that will create `unit`, if any.
+    func unitComesFrom(_ unit: String) -> String? {
+        installing.first { PackageKnowledge.effects[$0]?.units[unit] != nil }
+    }
+
+    /// The package of this plan that will ship `path`, if any.
+    func fileComesFrom(_ path: String) -> String? {
+        installing.first { PackageKnowledge.effects[$0]?.files.contains(path) == true }
+    }
+
+    func userComesFrom(_ name: String) -> String? {
+        installing.first { PackageKnowledge.effects[$0]?.users.contains(name) == true }
+    }
+
+    mutating func error(_ message: String, hint: String? = nil, resource: ResourceID) {
+        diagnostics.append(.error(message, hint: hint, host: catalog.host, step: resource.description))
+    }
+}
+
+/// Building step scripts.
+enum Script {
+    static func q(_ word: String) -> String { ShellQuoting.quote(word) }
+
+    /// `converged` is a shell condition true when nothing needs doing (exit 100 = unchanged).
+    static func make(converged: String?, change: String, prelude: String? = nil) -> StepScript {
+        StepScript(prelude: prelude, converged: converged, change: change)
+    }
+
+    /// Forgets one journalled handler once it has run.
+    static func unjournal(_ id: ResourceID, _ action: String) -> String {
+        let line = q("\(id) \(action)")
+        return "if [ -f \(HostPaths.journal) ]; then grep -vxF \(line) \(HostPaths.journal) > \(HostPaths.journal).tmp || true; mv -f \(HostPaths.journal).tmp \(HostPaths.journal); fi"
+    }
+}
