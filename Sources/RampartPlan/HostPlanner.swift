@@ -67,14 +67,14 @@ public enum HostPlanner {
         var steps: [Step] = []
         for entry in context.facts.manifest.reversed() where !current.contains(entry.id) {
             guard let id = ResourceID(reference: entry.id) else { continue }
-            let absent = Resource(.package(PackageResource(id.name, state: .absent)))
             switch id.kind {
             case .file:
                 if context.facts.files[id.name] != nil { steps.append(FilePlanner.deleteStep(id.name, id)) }
             case .directory:
                 steps += DirectoryPlanner.plan(DirectoryResource(id.name, state: .absent), Resource(.directory(DirectoryResource(id.name, state: .absent))), &context)
             case .symlink:
-                steps += SymlinkPlanner.plan(SymlinkResource(id.name, target: "", state: .absent), absent, &context)
+                let symlink = SymlinkResource(id.name, target: "", state: .absent)
+                steps += SymlinkPlanner.plan(symlink, Resource(.symlink(symlink)), &context)
             case .package:
                 if PackagePlanner.need(PackageResource(id.name, state: .absent), context.facts).remove {
                     steps.append(PackagePlanner.removeStep(PackageResource(id.name, state: .absent), context))

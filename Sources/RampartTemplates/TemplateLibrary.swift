@@ -19,9 +19,11 @@ public struct TemplateLibrary: Sendable, Hashable {
         let fm = FileManager.default
         var files: [String: String] = [:]
         var problems: [Diagnostic] = []
-        if let walker = fm.enumerator(atPath: directory) {
+        // A templates folder may be a symlink (shared between projects): walk what it points to.
+        let walked = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        if let walker = fm.enumerator(atPath: walked) {
             while let relative = walker.nextObject() as? String {
-                let path = directory + "/" + relative
+                let path = walked + "/" + relative
                 var isDirectory: ObjCBool = false
                 guard fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
                       !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
