@@ -73,6 +73,7 @@ let package = Package(
         // Uses only the public `Rampart` library, as a user's own package would.
         .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
-        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"]),
+        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"],
+                    exclude: ["Fixtures"]),
     ]
 )

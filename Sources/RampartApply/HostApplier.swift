@@ -58,7 +58,8 @@ public struct HostApplier: Sendable {
         var final = [HostLock.releaseScript]
         if !stopped, let manifest = plan.manifest {
             let text = manifest.joined(separator: "\n") + "\n"
-            final.insert("mkdir -p \(HostPaths.stateDirectory) && printf '%s' \(ShellQuoting.quote(text)) > \(HostPaths.manifest).tmp && mv -f \(HostPaths.manifest).tmp \(HostPaths.manifest)", at: 0)
+            let path = HostPaths.manifest(plan.playbook)
+            final.insert("mkdir -p \"$(dirname \(path))\" && printf '%s' \(ShellQuoting.quote(text)) > \(path).tmp && mv -f \(path).tmp \(path)", at: 0)
         }
         do {
             let result = try await connection.run(Command(final.joined(separator: "\n"), display: "write manifest, release lock"))

@@ -28,11 +28,8 @@ final class TextApplyView: ApplyObserver, @unchecked Sendable {
             case .failed: status = terminal.paint("FAILED", "31;1")
             case .skipped: status = terminal.paint("skipped", "2")
             }
-            var line = "\(pad(host))  \(PlanView().paintSymbol(step)) \(label)  \(status)  \(Self.duration(seconds))\n"
-            if outcome == .failed || outcome == .rejected, !output.isEmpty {
-                line += output.split(separator: "\n").suffix(20).map { "\(pad(""))      \($0)" }.joined(separator: "\n") + "\n"
-            }
-            terminal.write(line)
+            // A failure's output is printed once, with the host's error below.
+            terminal.write("\(pad(host))  \(PlanView().paintSymbol(step)) \(label)  \(status)  \(Self.duration(seconds))\n")
         case .hostFinished(let report):
             if let error = report.error {
                 terminal.write(terminal.paint("\(pad(report.host))  error: ", "31;1") + "\(error.step.map { "[\($0)] " } ?? "")\(error.message)\n"

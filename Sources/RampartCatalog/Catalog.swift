@@ -5,6 +5,8 @@ import RampartModel
 /// resources in the order they must be applied.
 public struct HostCatalog: Sendable, Hashable, Codable {
     public var host: String
+    /// The playbook's name (its manifest on the host is named after it).
+    public var playbook: String
     public var address: String
     /// The plays that include this host, in playbook order.
     public var plays: [String]
@@ -17,9 +19,10 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     /// The largest `serial` of this host's plays (nil: all hosts at once).
     public var serial: Int?
 
-    public init(host: String, address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = [],
+    public init(host: String, playbook: String = "default", address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = [],
                 aptProxy: String? = nil, serial: Int? = nil) {
         self.host = host
+        self.playbook = playbook
         self.address = address
         self.plays = plays
         self.waitsFor = waitsFor

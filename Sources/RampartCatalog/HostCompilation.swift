@@ -19,11 +19,14 @@ struct HostCompilation {
     }
 
     mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {
-        var catalog = HostCatalog(host: host.name, address: host.address, plays: plays.map(\.name))
+        var catalog = HostCatalog(host: host.name, playbook: compiler.playbook.name, address: host.address, plays: plays.map(\.name))
         var waits: [String] = []
         for play in plays {
             for earlier in play.after {
-                waits += (playHosts[earlier] ?? []).filter { !waits.contains($0) }
+                // Hosts in both plays apply them together, earlier play first, in their own run:
+                // a play waits only for the earlier play's other hosts.
+                let own = Set(playHosts[play.name] ?? [])
+                waits += (playHosts[earlier] ?? []).filter { !waits.contains($0) && !own.contains($0) }
             }
         }
         catalog.waitsFor = waits

@@ -40,10 +40,6 @@ struct ResourceRendering {
             r.owner = r.owner.map { text($0, "owner") }
             r.group = r.group.map { text($0, "group") }
             r.validate = r.validate.map { text($0, "validate") }
-            if let validate = r.validate, !validate.contains("%s") {
-                error("`validate` of file '\(r.path)' must contain %s where the new file's path goes",
-                      hint: "e.g. `validate: nginx -t -c %s`", field: "validate")
-            }
             switch r.source {
             case .content(let content)?: r.source = .content(sensitive(content, "content"))
             case .template(let name)?:

@@ -7,12 +7,20 @@ import RampartModel
 /// Where Rampart keeps its own state on a host.
 public enum HostPaths {
     public static let stateDirectory = "/var/lib/rampart"
-    /// Resource identities from the last apply, one per line: what pruning compares against.
-    public static let manifest = "/var/lib/rampart/manifest"
+    /// Resource identities the last apply of `playbook` left, one per line: what pruning
+    /// compares against. One manifest per playbook, so applying one playbook never prunes
+    /// what another manages on the same host.
+    public static func manifest(_ playbook: String) -> String {
+        let safe = String(playbook.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+        return "/var/lib/rampart/manifests/\(safe.isEmpty ? "default" : safe)"
+    }
     /// Handlers owed by an apply in progress, one `kind:name action` per line.
     public static let journal = "/var/lib/rampart/journal"
     /// The on-host apply lock (a directory: `mkdir` is atomic). Under /run, so a reboot clears it.
     public static let lock = "/run/rampart.lock"
+
+    /// Where the version of a file from before Rampart first managed it is kept (pruning restores it).
+    public static func original(_ path: String) -> String { "/var/lib/rampart/originals" + path }
 
     /// Where a sysctl resource persists its value.
     public static func sysctlFile(_ key: String) -> String { "/etc/sysctl.d/60-rampart-\(key).conf" }

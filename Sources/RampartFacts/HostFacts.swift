@@ -21,6 +21,8 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var commandsDue: [String: Bool] = [:]
     /// What Rampart managed on this host after its last apply (the on-host manifest).
     public var manifest: [ManagedEntry] = []
+    /// Files (among those to prune) whose pre-Rampart original is kept on the host.
+    public var originals: Set<String> = []
     /// Handlers journalled by an apply that did not finish them.
     public var pendingHandlers: [PendingHandler] = []
     public var assumed = false

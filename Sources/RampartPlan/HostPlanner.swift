@@ -38,7 +38,7 @@ public enum HostPlanner {
 
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired
-        let plan = HostPlan(host: catalog.host, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
+        let plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
                             waitsFor: catalog.waitsFor, serial: catalog.serial, assumed: facts.assumed)
         return (plan, context.diagnostics)
     }
@@ -69,7 +69,11 @@ public enum HostPlanner {
             guard let id = ResourceID(reference: entry.id) else { continue }
             switch id.kind {
             case .file:
-                if context.facts.files[id.name] != nil { steps.append(FilePlanner.deleteStep(id.name, id)) }
+                if context.facts.originals.contains(id.name) {
+                    steps.append(FilePlanner.deleteStep(id.name, id, restoreOriginal: true))
+                } else if context.facts.files[id.name] != nil {
+                    steps.append(FilePlanner.deleteStep(id.name, id))
+                }
             case .directory:
                 steps += DirectoryPlanner.plan(DirectoryResource(id.name, state: .absent), Resource(.directory(DirectoryResource(id.name, state: .absent))), &context)
             case .symlink:

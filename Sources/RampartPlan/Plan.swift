@@ -74,10 +74,19 @@ public struct Step: Sendable, Hashable, Codable {
         var lines = ["set -e", "export LC_ALL=C DEBIAN_FRONTEND=noninteractive"]
         if let prelude = body.prelude { lines.append(prelude) }
         if let converged = body.converged { lines.append("if \(converged); then exit 100; fi") }
+        // Handlers are journalled before the change (so a run killed after it still owes them);
+        // a change the checker rejects takes back the lines it added.
+        let j = HostPaths.journal
+        var takeBack: [String] = []
         if !journal.isEmpty {
             lines.append("mkdir -p \(HostPaths.stateDirectory)")
-            lines += journal.map { "printf '%s\\n' \(ShellQuoting.quote($0)) >> \(HostPaths.journal)" }
+            for (index, line) in journal.enumerated() {
+                let quoted = ShellQuoting.quote(line)
+                lines.append("added_\(index)=; grep -qxF \(quoted) \(j) 2>/dev/null || { printf '%s\\n' \(quoted) >> \(j); added_\(index)=1; }")
+                takeBack.append("if [ -n \"$added_\(index)\" ]; then grep -vxF \(quoted) \(j) > \(j).tmp || true; mv -f \(j).tmp \(j); fi")
+            }
         }
+        lines.append("rampart_reject() { \((takeBack + ["exit 3"]).joined(separator: "; ")); }")
         lines.append(body.change)
         return lines.joined(separator: "\n")
     }
@@ -101,6 +110,8 @@ public struct StepScript: Sendable, Hashable, Codable {
 /// One host's steps in order, and the facts fingerprint they were planned against.
 public struct HostPlan: Sendable, Hashable, Codable {
     public var host: String
+    /// The playbook this plan is for: its manifest on the host is kept apart from others'.
+    public var playbook: String
     public var fingerprint: String
     public var steps: [Step]
     /// The manifest to write after applying (nil when the host's manifest is already right).
@@ -110,9 +121,10 @@ public struct HostPlan: Sendable, Hashable, Codable {
     /// True when facts were assumed (offline plan), not read.
     public var assumed: Bool
 
-    public init(host: String, fingerprint: String, steps: [Step], manifest: [String]?, waitsFor: [String] = [],
+    public init(host: String, playbook: String, fingerprint: String, steps: [Step], manifest: [String]?, waitsFor: [String] = [],
                 serial: Int? = nil, assumed: Bool = false) {
         self.host = host
+        self.playbook = playbook
         self.fingerprint = fingerprint
         self.steps = steps
         self.manifest = manifest

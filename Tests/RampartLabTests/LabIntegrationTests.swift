@@ -79,6 +79,9 @@ struct LabIntegrationTests {
         let apt = try await connection.run(Command("apt-get update -qq && apt-cache policy nginx | grep -q Candidate", timeout: 180))
         #expect(apt.succeeded, "apt through the lab proxy failed: \(apt.stderrText)")
         await connection.close()
+
+        // The engine end to end on these hosts (EngineLabTests.swift).
+        try await EngineLabChecks.run()
     }
 
     private func runEverywhere(_ inventory: Inventory, _ script: String) async throws -> [String: String] {

@@ -5,22 +5,24 @@ import RampartModel
 /// catalog no longer has (to be pruned), whether they still exist, in the other probes' formats.
 enum StateProbe: FactProbe {
     static func section(for catalog: HostCatalog) -> ProbeSection? {
+        let manifest = HostPaths.manifest(catalog.playbook)
         let current = catalog.resources.map { Sh.q($0.id.description) }
         let skip = current.isEmpty ? "" : "case \"$l\" in \(current.joined(separator: "|"))) continue ;; esac\n"
         let script = """
         if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s\\n' "$ID" "$VERSION_ID"; fi
         [ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done < \(HostPaths.journal)
-        [ -r \(HostPaths.manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
+        [ -r \(manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
         \(skip)k=${l%%:*}; n=${l#*:}
         case "$k" in
-        file|directory|symlink) find "$n" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null ;;
+        file) find "$n" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null; [ -e "/var/lib/rampart/originals$n" ] && printf 'O|%s\\n' "$n" ;;
+        directory|symlink) find "$n" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null ;;
         package) dpkg-query -W -f='P|${Package}|${db:Status-Abbrev}|${Version}\\n' -- "$n" 2>/dev/null ;;
         service) printf 'V|%s|%s\\n' "$n" "$(systemctl show -p LoadState,ActiveState,UnitFileState --value -- "$n.service" 2>/dev/null | tr '\\n' '|')" ;;
         user) getent passwd "$n" | sed 's/^/U|/' ;;
         group) getent group "$n" | sed 's/^/G|/' ;;
         sysctl) find "/etc/sysctl.d/60-rampart-$n.conf" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null ;;
         esac
-        done < \(HostPaths.manifest)
+        done < \(manifest)
         true
         """
         return ProbeSection(name: "state", script: script) { output, facts in
@@ -32,6 +34,7 @@ enum StateProbe: FactProbe {
                 case "os":
                     let parts = rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                     if parts.count == 2 { facts.os = OperatingSystem(id: parts[0], version: parts[1]) }
+                case "O": facts.originals.insert(rest)
                 case "M" where !rest.isEmpty: facts.manifest.append(ManagedEntry(rest))
                 case "J":
                     let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)

@@ -27,7 +27,7 @@ enum CommandPlanner {
     }
 
     static func handler(_ c: CommandResource, _ id: ResourceID, pending: Bool) -> Step {
-        Step([id], .run, summary: "run `\(shortText(c.run))`" + (pending ? " (owed by an interrupted apply)" : " (on change)"),
+        Step([id], .run, summary: "run `\(shortText(c.run))`" + (pending ? " (owed by an interrupted apply)" : ""),
              script: Script.make(converged: nil, change: "( cd / && \(c.run) )\n" + Script.unjournal(id, "run")),
              isHandler: true, pending: pending)
     }

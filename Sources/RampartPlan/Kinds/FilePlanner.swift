@@ -14,7 +14,13 @@ enum FilePlanner {
         let id = resource.id
         let fact = context.facts.files[f.path]
         if f.state == .absent {
-            guard let fact else { return [] }
+            guard let fact else {
+                // A package this plan installs will ship it: remove it after the install.
+                guard let package = context.fileComesFrom(f.path) else { return [] }
+                var step = deleteStep(f.path, id)
+                step.note = "shipped by package:\(package), which this plan installs"
+                return [step]
+            }
             guard fact.kind == .regular || fact.kind == .symlink else {
                 context.error("\(f.path) is a \(fact.kind.rawValue), not a file", hint: "remove it by hand or manage it as a directory", resource: id)
                 return []
@@ -67,7 +73,8 @@ enum FilePlanner {
         var changes = fact == nil ? ["\(bytes.count) bytes, \(metadataText(owner, group, mode))"] : ["content"]
         if let fact { changes += metadataChanges(fact, owner, group, mode) }
         return [Step([id], fact == nil && shipped == nil ? .create : .update, summary: changes.joined(separator: ", "), diff: diff,
-                     script: writeScript(f, owner: owner, group: group, mode: mode, context),
+                     script: writeScript(f, owner: owner, group: group, mode: mode,
+                                         keepOriginal: fact != nil && !context.facts.manifest.contains { $0.id == id.description }, context),
                      payload: payload, note: note)]
     }
 
@@ -120,12 +127,15 @@ enum FilePlanner {
                     note: note)
     }
 
-    static func writeScript(_ f: FileResource, owner: String?, group: String?, mode: String?, _ context: PlanContext) -> StepScript {
+    static func writeScript(_ f: FileResource, owner: String?, group: String?, mode: String?, keepOriginal: Bool,
+                            _ context: PlanContext) -> StepScript {
         let p = Script.q(f.path)
         let directory = Script.q(f.path.nsPath.directory)
         let backup = Script.q(backupRoot + f.path)
         let stat = statString(owner, group, mode)
-        let prelude = (["tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT", "cat > \"$tmp\""]
+        // Unmanaged metadata stays as it was: the new file takes the old one's owner and mode first.
+        let prelude = (["tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT", "cat > \"$tmp\"",
+                        "if [ -e \(p) ]; then chown --reference=\(p) \"$tmp\"; chmod --reference=\(p) \"$tmp\"; else chmod 0644 \"$tmp\"; fi"]
             + chownChmod("\"$tmp\"", owner, group, mode)).joined(separator: "\n")
         // The guard, re-checked now: same bytes and metadata → nothing to do.
         var converged = "[ -f \(p) ] && [ ! -L \(p) ] && cmp -s \"$tmp\" \(p)"
@@ -133,7 +143,12 @@ enum FilePlanner {
         var lines: [String] = []
         if let validate = f.validate, validate.contains("%s") {
             let check = validate.replacingOccurrences(of: "%s", with: "\"$tmp\"")
-            lines.append("if ! out=$(\(check) 2>&1); then printf '%s\\n' \"$out\" >&2; exit 3; fi")
+            lines.append("if ! out=$(\(check) 2>&1); then printf '%s\\n' \"$out\" >&2; rampart_reject; fi")
+        }
+        if keepOriginal {
+            // First time Rampart manages a file that was already there: keep it for pruning to restore.
+            let original = Script.q(HostPaths.original(f.path))
+            lines.append("if [ -f \(p) ] && [ ! -e \(original) ]; then mkdir -p \"$(dirname \(original))\"; cp -p \(p) \(original); fi")
         }
         lines.append("mkdir -p \"$(dirname \(backup))\"")
         lines.append("if [ -f \(p) ]; then cp -p \(p) \(backup); else rm -f \(backup); fi")
@@ -142,15 +157,21 @@ enum FilePlanner {
             // Checked in place, before any service reloads; the previous file comes back on failure.
             lines.append("if ! out=$(\(validate) 2>&1); then")
             lines.append("  if [ -f \(backup) ]; then cp -p \(backup) \(p); else rm -f \(p); fi")
-            lines.append("  printf '%s\\n' \"$out\" >&2; exit 3")
+            lines.append("  printf '%s\\n' \"$out\" >&2; rampart_reject")
             lines.append("fi")
         }
         return Script.make(converged: converged, change: lines.joined(separator: "\n"), prelude: prelude)
     }
 
-    static func deleteStep(_ path: String, _ id: ResourceID) -> Step {
+    /// Removes a file Rampart no longer manages — or puts back the original it replaced.
+    static func deleteStep(_ path: String, _ id: ResourceID, restoreOriginal: Bool = false) -> Step {
         let p = Script.q(path)
         let backup = Script.q(backupRoot + path)
+        if restoreOriginal {
+            let original = Script.q(HostPaths.original(path))
+            return Step([id], .delete, summary: "restore the original \(path) from before Rampart managed it",
+                        script: Script.make(converged: "[ ! -e \(original) ]", change: "mv -f \(original) \(p)"))
+        }
         let change = "mkdir -p \"$(dirname \(backup))\"\nif [ -f \(p) ] && [ ! -L \(p) ]; then cp -p \(p) \(backup); fi\nrm -f \(p)"
         return Step([id], .delete, summary: "remove \(path) (a copy is kept in \(backupRoot))",
                     script: Script.make(converged: "[ ! -e \(p) ] && [ ! -L \(p) ]", change: change))
