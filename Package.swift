@@ -50,7 +50,8 @@ let package = Package(
         /// Apply: walks a plan over connections (lock, guarded steps, journalled handlers, manifest); events to an observer.
         .target(name: "RampartApply", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartPlan", "RampartRemote"]),
         /// The public library: `import Rampart` brings the model, its DSL, the loader, the catalog and `Project` (all files loaded together).
-        .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog"]),
+        .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
+                                                "RampartFacts", "RampartPlan", "RampartApply"]),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
             "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
@@ -72,6 +73,8 @@ let package = Package(
         .testTarget(name: "RampartTemplatesTests", dependencies: ["RampartTemplates", "RampartModel", "RampartBasics"]),
         // Uses only the public `Rampart` library, as a user's own package would.
         .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"], exclude: ["Fixtures"]),
+        // Planning as data: resources + facts in, steps out (Fixtures/*.yml).
+        .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"],
                     exclude: ["Fixtures"]),

@@ -1,0 +1,73 @@
+import Foundation
+import Rampart
+import Testing
+
+struct PlanSecretsTests {
+    let secret = Secret("db-pass-planted-5150")
+
+    func catalog() -> HostCatalog {
+        let content = SensitiveText([.plain("[client]\npassword="), .secret(secret), .plain("\n")])
+        return HostCatalog(host: "h1", address: "10.0.0.1", resources: [
+            Resource(.file(FileResource("/etc/app/db.cnf", source: .rendered(template: "db.cnf.j2", text: content), mode: "0600"))),
+        ])
+    }
+
+    @Test func sensitiveContentIsNeverInThePlan() throws {
+        var facts = HostFacts(host: "h1")
+        facts.files["/etc/app/db.cnf"] = FileFact(kind: .regular, owner: "root", group: "root", mode: "0600", size: 10, sha256: "old")
+        let (plan, diagnostics) = HostPlanner.plan(catalog: catalog(), facts: facts)
+        #expect(diagnostics.isEmpty)
+        let step = try #require(plan.steps.first)
+        #expect(step.diff == "(sensitive content changed)")
+        guard case .sensitive(let hash, let path)? = step.payload else { Issue.record("payload should be a hash"); return }
+        #expect(path == "/etc/app/db.cnf")
+        #expect(hash == sha256Hex(Array("[client]\npassword=db-pass-planted-5150\n".utf8)))
+        let json = String(decoding: try JSONEncoder().encode(Plan(inventory: "i", playbook: "p", hosts: [plan])), as: UTF8.self)
+        #expect(!json.contains("db-pass-planted") && !step.script.contains("db-pass-planted"))
+    }
+
+    @Test func aNewSensitiveFileShowsOnlyItsSize() throws {
+        let (plan, _) = HostPlanner.plan(catalog: catalog(), facts: HostFacts(host: "h1"))
+        #expect(plan.steps.first?.diff == "(sensitive content: 39 bytes)")
+    }
+
+    @Test func theFactsProbeNeverCarriesTheSecretOrItsHash() {
+        let script = ProbeBatch(catalog: catalog()).script
+        #expect(!script.contains("db-pass-planted"))
+        #expect(!script.contains(sha256Hex(Array("[client]\npassword=db-pass-planted-5150\n".utf8))))
+    }
+}
+
+struct UnifiedDiffTests {
+    @Test func hunksWithContextLikeDiffU() {
+        let old = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        var lines = (1...20).map { "line \($0)" }
+        lines[1] = "line two"
+        lines[17] = "line eighteen"
+        lines.append("line 21")
+        let new = lines.joined(separator: "\n") + "\n"
+        let diff = UnifiedDiff.make(old: old, new: new, path: "/f")
+        #expect(diff == """
+        --- /f
+        +++ /f
+        @@ -1,5 +1,5 @@
+         line 1
+        -line 2
+        +line two
+         line 3
+         line 4
+         line 5
+        @@ -15,6 +15,7 @@
+         line 15
+         line 16
+         line 17
+        -line 18
+        +line eighteen
+         line 19
+         line 20
+        +line 21
+
+        """)
+        #expect(UnifiedDiff.make(old: "same\n", new: "same\n", path: "/f") == "")
+    }
+}

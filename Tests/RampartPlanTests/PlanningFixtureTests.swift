@@ -1,0 +1,115 @@
+import Foundation
+import Rampart
+import Testing
+import Yams
+
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+/// Planning as data. Each `Fixtures/<kind>-<case>.yml` holds `resources` (a role's resources, as
+/// in a playbook), optional `vars` for the host, the host's `facts`, and `expect`: the steps as
+/// `<symbol> <resource>: <summary>`, plus `notes` and `diff` lines that must appear. The host is
+/// `h1` (10.0.0.1) in groups `web`; the playbook is named `fixture`.
+struct PlanningFixtureTests {
+    static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? [])
+        .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
+
+    @Test func thereIsAFixtureForEveryCommonKind() {
+        for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune"] {
+            #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
+        }
+    }
+
+    @Test(arguments: cases)
+    func plannedStepsMatch(name: String) throws {
+        let fixture = try #require(try Yams.load(yaml: String(contentsOf: fixtures.appendingPathComponent("\(name).yml"), encoding: .utf8)) as? [String: Any])
+        let catalog = try Self.catalog(resources: fixture["resources"] ?? [], vars: fixture["vars"] as? [String: Any] ?? [:])
+        let facts = try FixtureFacts.make(fixture["facts"] as? [String: Any] ?? [:])
+        let (plan, diagnostics) = HostPlanner.plan(catalog: catalog, facts: facts)
+        let actual = plan.steps.map { "\($0.action.symbol) \(label($0)): \($0.summary)" } + diagnostics.map { "error: \($0.message)" }
+        let expected = fixture["expect"] as? [String] ?? []
+        #expect(actual == expected, "\(name)")
+        for note in fixture["notes"] as? [String] ?? [] {
+            #expect(plan.steps.contains { $0.note?.contains(note) == true }, "\(name): no step note contains '\(note)'")
+        }
+        let diffs = plan.steps.compactMap(\.diff).joined(separator: "\n")
+        for line in fixture["diff"] as? [String] ?? [] {
+            #expect(diffs.split(separator: "\n").contains(Substring(line)), "\(name): diff lacks line '\(line)':\n\(diffs)")
+        }
+        if let manifest = fixture["manifest"] as? [String] { #expect(plan.manifest == manifest, "\(name)") }
+        // Every step's script is valid sh.
+        for step in plan.steps { #expect(Self.shellAccepts(step.script), "\(name): \(step.resource) script is not valid sh:\n\(step.script)") }
+    }
+
+    func label(_ step: Step) -> String {
+        step.resources.count == 1 ? step.resource.description
+            : "\(step.resource.kind.rawValue):" + step.resources.map(\.name).joined(separator: ",")
+    }
+
+    /// One host's catalog from resources written as in a playbook.
+    static func catalog(resources: Any, vars: [String: Any]) throws -> HostCatalog {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inventory: [String: Any] = ["hosts": ["h1": ["address": "10.0.0.1", "vars": vars]], "groups": ["web": ["hosts": ["h1"]]]]
+        try Yams.dump(object: inventory).write(to: folder.appendingPathComponent("inventory.yml"), atomically: true, encoding: .utf8)
+        let playbook: [String: Any] = ["name": "fixture", "roles": ["r": ["resources": resources]],
+                                       "plays": [["name": "p", "hosts": "all", "roles": ["r"]]]]
+        try Yams.dump(object: playbook).write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
+        let project = try Project.load(inventory: folder.appendingPathComponent("inventory.yml").path,
+                                       playbook: folder.appendingPathComponent("playbooks/site.yml").path)
+        return try #require(try project.compile()["h1"])
+    }
+
+    static func shellAccepts(_ script: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-n", "-c", script]
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
+
+/// Facts written for people: `files: { /etc/motd: { owner: root, mode: "0644", content: "hi\n" } }`,
+/// `packages: { nginx: "ii 1.22.1-9" }`, `services: { nginx: "loaded active enabled" }`, …
+enum FixtureFacts {
+    static func make(_ object: [String: Any]) throws -> HostFacts {
+        var facts = HostFacts(host: "h1")
+        for (path, value) in object["files"] as? [String: Any] ?? [:] {
+            let f = value as? [String: Any] ?? [:]
+            let content = (f["content"] as? String).map { Array($0.utf8) }
+            let kind = FileFact.Kind(rawValue: f["kind"] as? String ?? "regular") ?? .regular
+            facts.files[path] = FileFact(kind: kind, owner: f["owner"] as? String ?? "root", group: f["group"] as? String ?? "root",
+                                         mode: f["mode"] as? String ?? (kind == .directory ? "0755" : "0644"), size: content?.count ?? 0,
+                                         linkTarget: f["target"] as? String,
+                                         sha256: f["sha256"] as? String ?? content.map(sha256Hex),
+                                         content: (f["fetched"] as? Bool ?? true) ? content : nil)
+        }
+        for (name, value) in object["packages"] as? [String: String] ?? [:] {
+            let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
+            facts.packages[name] = PackageFact(status: parts[0], version: parts.count > 1 ? parts[1] : "")
+        }
+        facts.packageCandidates = object["candidates"] as? [String: String] ?? [:]
+        for (name, value) in object["services"] as? [String: String] ?? [:] {
+            let p = value.split(separator: " ").map(String.init)
+            facts.services[name] = ServiceFact(loadState: p[0], activeState: p.count > 1 ? p[1] : "inactive", unitFileState: p.count > 2 ? p[2] : "")
+        }
+        for (name, value) in object["users"] as? [String: [String: Any]] ?? [:] {
+            facts.users[name] = UserFact(uid: value["uid"] as? Int ?? 1000, gid: value["gid"] as? Int ?? 1000,
+                                         home: value["home"] as? String ?? "/home/\(name)", shell: value["shell"] as? String ?? "/bin/sh",
+                                         groups: value["groups"] as? [String] ?? [])
+        }
+        for (name, value) in object["groups"] as? [String: Any] ?? [:] {
+            facts.groups[name] = GroupFact(gid: value as? Int ?? 1000, members: [])
+        }
+        for (key, value) in object["sysctls"] as? [String: Any] ?? [:] { facts.sysctls[key] = "\(value)" }
+        facts.commandsDue = object["due"] as? [String: Bool] ?? [:]
+        facts.manifest = (object["manifest"] as? [String] ?? []).map(ManagedEntry.init)
+        facts.originals = Set(object["originals"] as? [String] ?? [])
+        facts.pendingHandlers = (object["journal"] as? [String] ?? []).map {
+            let p = $0.split(separator: " ", maxSplits: 1).map(String.init)
+            return PendingHandler(resource: p[0], action: p[1])
+        }
+        return facts
+    }
+}
