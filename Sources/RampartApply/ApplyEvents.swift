@@ -23,7 +23,7 @@ public struct HostReport: Sendable, Codable {
     public var seconds = 0.0
     /// Why the host stopped, with host and step.
     public var error: Diagnostic?
-    /// Exec channels this host's connection opened during the run.
+    /// Exec channels this host's connection opened during the whole run (facts included).
     public var execs = 0
 
     public init(host: String) { self.host = host }

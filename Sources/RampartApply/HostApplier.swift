@@ -29,7 +29,6 @@ public struct HostApplier: Sendable {
     public func run() async -> HostReport {
         var report = HostReport(host: plan.host)
         let started = Monotonic.now()
-        let execsBefore = connection.execCount
         observer.event(.hostStarted(host: plan.host, steps: plan.steps.count))
         var changed: Set<ResourceID> = []
         var stopped = false
@@ -71,7 +70,8 @@ public struct HostApplier: Sendable {
             if report.error == nil { report.error = Self.diagnostic(error, host: plan.host, step: "manifest") }
         }
         report.seconds = Monotonic.now() - started
-        report.execs = connection.execCount - execsBefore
+        // Every exec channel of this host's connection, facts included (the no-op budget is 2).
+        report.execs = connection.execCount
         observer.event(.hostFinished(report))
         return report
     }

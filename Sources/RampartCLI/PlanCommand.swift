@@ -42,11 +42,22 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Most hosts worked on at once.")
     var forks: Int = 64
 
+    @Flag(name: .long, help: "Print per host the exec channels used and the time to plan, on stderr.")
+    var stats = false
+
     func run() async throws {
         let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
         let catalog = try project.compile(limit: limit)
+        let started = Monotonic.now()
         let sessions = await Engine.gather(project: project, catalog: catalog, lock: false, forks: forks, lockTimeout: 0, observer: nil)
         Engine.plan(sessions)
+        if stats {
+            for session in sessions {
+                let resources = session.catalog.resources.count
+                Terminal.shared.write("stats: \(session.host.name) resources=\(resources) execs=\(session.connection?.execCount ?? 0)\n", error: true)
+            }
+            Terminal.shared.write(String(format: "stats: connect+facts+plan %.3f s\n", Monotonic.now() - started), error: true)
+        }
         await Engine.close(sessions)
         let plan = Plan(inventory: absolute(inventory), playbook: absolute(playbook), hosts: sessions.compactMap(\.plan))
         let errors = Dictionary(sessions.compactMap { s in s.error.map { (s.host.name, $0) } }, uniquingKeysWith: { a, _ in a })

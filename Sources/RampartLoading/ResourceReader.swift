@@ -104,7 +104,8 @@ struct ResourceReader {
             return .symlink(SymlinkResource(name, target: f.string("target") ?? "", state: f.choice("state", Presence.self) ?? .present))
         case .service:
             return .service(ServiceResource(name, state: f.choice("state", ServiceResource.State.self) ?? .running,
-                                            enabled: f.fields["enabled"] == nil ? true : f.bool("enabled"),
+                                            // `enabled: null` leaves the boot setting alone (static units).
+                                            enabled: f.fields["enabled"] == nil ? true : f.fields["enabled"]?.null != nil ? nil : f.bool("enabled"),
                                             refresh: f.choice("refresh", ServiceResource.Refresh.self) ?? .restart))
         case .user:
             return .user(UserResource(name, uid: f.int("uid", 0...4_294_967_294), group: f.string("group"),
