@@ -99,9 +99,14 @@ struct ApplyCommand: AsyncParsableCommand {
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         let failFast = self.failFast
         let stop = StopFlag()
+        // Hosts whose applier ran (it releases the lock itself); every other locked host is released below.
+        let applied = Locked<Set<String>>([])
         let reports = await HostScheduler.run(
             hosts: sessions.map(\.host.name),
             waitsFor: Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0.catalog.waitsFor) }),
+            rolls: Dictionary(uniqueKeysWithValues: sessions.compactMap { s in
+                (s.plan?.rolling ?? s.catalog.rolling).map { (s.host.name, HostScheduler.Roll(name: $0.play, serial: $0.serial)) }
+            }),
             forks: forks,
             work: { name in
                 let session = byHost[name]!
@@ -109,19 +114,23 @@ struct ApplyCommand: AsyncParsableCommand {
                 guard !stop.isSet else { report.error = .error("not started: --fail-fast after another host failed", host: name); return report }
                 guard let connection = session.connection, let plan = session.plan, session.error == nil else {
                     report.error = session.error
-                    if let connection = session.connection { _ = try? await connection.run(.init(HostLock.releaseScript)) }
                     return report
                 }
-                report = await HostApplier(plan: plan, connection: connection, payloads: payloads, observer: observer).run()
+                report = await RollingHooks.around(plan, inventory: project.inventory, observer: observer) {
+                    applied.withLock { _ = $0.insert(name) }
+                    return await HostApplier(plan: plan, connection: connection, payloads: payloads, observer: observer).run()
+                }
                 if !report.succeeded && failFast { stop.set() }
                 return report
             },
             skipped: { name, reason in
                 var report = HostReport(host: name)
                 report.error = .error(reason, host: name)
+                observer.event(.hostFinished(report))
                 return report
             })
-        await Engine.release(sessions.filter { s in reports.contains { $0.host == s.host.name && $0.error?.step == nil && !$0.succeeded } })
+        let done = applied.current
+        await Engine.release(sessions.filter { !done.contains($0.host.name) && $0.facts != nil })
         await Engine.close(sessions)
         if json {
             (observer as? JSONApplyView)?.summary(reports, seconds: Monotonic.now() - started)

@@ -60,10 +60,11 @@ enum Engine {
         }
     }
 
-    /// Releases locks without changing anything (a declined or refused apply).
+    /// Releases locks without changing anything (a declined or refused apply). Only hosts whose
+    /// lock this run took (their facts were gathered under it): never another apply's lock.
     static func release(_ sessions: [HostSession]) async {
         for session in sessions {
-            guard let connection = session.connection else { continue }
+            guard let connection = session.connection, session.facts != nil else { continue }
             _ = try? await connection.run(Command(HostLock.releaseScript, display: "release lock"))
         }
     }

@@ -18,6 +18,8 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     public var aptProxy: String?
     /// The largest `serial` of this host's plays (nil: all hosts at once).
     public var serial: Int?
+    /// Set when a rolling play includes the host: the roll's name, size and hooks (rendered for this host).
+    public var rolling: Rolling?
 
     public init(host: String, playbook: String = "default", address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = [],
                 aptProxy: String? = nil, serial: Int? = nil) {
@@ -32,6 +34,22 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     }
 
     public func resource(_ id: ResourceID) -> Resource? { resources.first { $0.id == id } }
+}
+
+/// A host's part in a rolling play.
+public struct Rolling: Sendable, Hashable, Codable {
+    /// The play's name: hosts of one roll go `serial` at a time, in inventory order.
+    public var play: String
+    public var serial: Int
+    public var before: RollingHook?
+    public var after: RollingHook?
+
+    public init(play: String, serial: Int, before: RollingHook?, after: RollingHook?) {
+        self.play = play
+        self.serial = serial
+        self.before = before
+        self.after = after
+    }
 }
 
 /// Every selected host's catalog: what the planner compares with each host's facts.

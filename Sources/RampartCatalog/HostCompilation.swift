@@ -34,6 +34,13 @@ struct HostCompilation {
         let inventoryVars = compiler.inventory.variables(for: host).vars
         if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
         catalog.serial = plays.compactMap(\.serial).max()
+        if let play = plays.last(where: { $0.serial != nil }) {
+            let base = inventoryVars.merging(["inventory_hostname": .string(host.name),
+                                              "host": .map(["name": .string(host.name), "address": .string(host.address)])]) { _, new in new }
+            catalog.rolling = Rolling(play: play.name, serial: play.serial ?? 1,
+                                      before: play.beforeEach.flatMap { hook($0, base, play.declared.location(of: "before_each")) },
+                                      after: play.afterEach.flatMap { hook($0, base, play.declared.location(of: "after_each")) })
+        }
         var applied: [String: RoleUse] = [:]
         var declaredAt: [ResourceID: SourceLocation?] = [:]
         var resources: [Resource] = []
@@ -64,6 +71,21 @@ struct HostCompilation {
         }
         catalog.resources = ordered(resources)
         return catalog
+    }
+
+    /// A rolling hook with its command rendered for this host; the hook host must exist.
+    private mutating func hook(_ hook: RollingHook, _ variables: [String: Value], _ origin: SourceLocation?) -> RollingHook? {
+        guard compiler.inventory.host(named: hook.on) != nil else {
+            let hint = Suggestion.closest(to: hook.on, in: compiler.inventory.hosts.map(\.name)).map { "did you mean '\($0)'?" }
+            diagnostics.append(.error("a rolling step runs on '\(hook.on)', which is not a host of the inventory", hint: hint, at: origin))
+            return nil
+        }
+        guard let run = renderText(hook.run, variables, origin) else { return nil }
+        guard !run.isSensitive else {
+            diagnostics.append(.error("a rolling step's command uses a secret, which would appear in a process's arguments", at: origin))
+            return nil
+        }
+        return RollingHook(on: hook.on, run: run.redacted)
     }
 
     /// A role use with its `depends` first (each role once), depth first.

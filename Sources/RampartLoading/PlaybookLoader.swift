@@ -13,7 +13,9 @@ import Yams
 ///   - name: web
 ///     hosts: webservers           # a group, host, glob or `!exclusion`, as --limit takes
 ///     roles: [common, { nginx: { worker_connections: 2048 } }]
-///     serial: 1                   # optional rolling update
+///     serial: 1                   # optional rolling update, one host at a time, with
+///     before_each: { on: lb1, run: "drain {{ inventory_hostname }}" }   # …steps on another host
+///     after_each: { on: lb1, run: "enable {{ inventory_hostname }}" }   # (runs even if it failed)
 ///     after: [databases]          # optional: plays whose hosts must finish first
 /// ```
 /// A role not written inside the playbook is read from `roles/<name>.yml` beside it. A role file:
@@ -28,7 +30,7 @@ public struct PlaybookLoader {
     }
 
     static let topKeys = ["name", "roles", "plays"]
-    static let playKeys = ["name", "hosts", "roles", "serial", "after"]
+    static let playKeys = ["name", "hosts", "roles", "serial", "after", "before_each", "after_each"]
     static let roleKeys = ["summary", "defaults", "required", "depends", "resources"]
 
     /// Loads and validates `path` and its roles; throws `DiagnosticError` with all problems found.
@@ -92,6 +94,8 @@ public struct PlaybookLoader {
             case "hosts": play.hosts = source.string(entry.value, what: "`hosts` of \(what)") ?? ""
             case "serial": play.serial = source.int(entry.value, what: "`serial` of \(what)", range: 1...10_000)
             case "after": play.after = source.stringList(entry.value, what: "`after` of \(what)").map(\.0)
+            case "before_each": play.beforeEach = hook(entry.value, source, what: "`before_each` of \(what)")
+            case "after_each": play.afterEach = hook(entry.value, source, what: "`after_each` of \(what)")
             case "roles":
                 guard case .sequence(let uses) = entry.value else {
                     source.error("`roles` of \(what) must be a list", hint: "write `roles: [common, nginx]`", node: entry.value)
@@ -102,11 +106,24 @@ public struct PlaybookLoader {
             }
         }
         play.declared.fields = fields
+        if (play.beforeEach != nil || play.afterEach != nil) && play.serial == nil { play.serial = 1 }
         if !entries.contains(where: { $0.key == "hosts" }) {
             source.error("\(what) has no `hosts:`", hint: "add `hosts: GROUP` (a group, host or pattern)", node: node)
             return nil
         }
         return play
+    }
+
+    /// `{ on: lb1, run: "…" }`: a command on another host around each rolled host.
+    private func hook(_ node: Node, _ source: YAMLSource, what: String) -> RollingHook? {
+        guard let entries = source.mapping(node, what: what, allowed: ["on", "run"]) else { return nil }
+        let on = entries.first { $0.key == "on" }.flatMap { source.string($0.value, what: "`on` of \(what)") }
+        let run = entries.first { $0.key == "run" }.flatMap { source.string($0.value, what: "`run` of \(what)") }
+        guard let on, let run else {
+            source.error("\(what) needs `on: HOST` and `run: COMMAND`", hint: "e.g. `{ on: lb1, run: \"drain {{ inventory_hostname }}\" }`", node: node)
+            return nil
+        }
+        return RollingHook(on: on, run: run)
     }
 
     /// `- nginx` or `- nginx: { param: value }`.

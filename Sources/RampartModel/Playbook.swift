@@ -50,18 +50,37 @@ public struct Play: Sendable, Hashable, Codable {
     public var roles: [RoleUse]
     /// Apply this many hosts at a time (a rolling update); nil applies all at once.
     public var serial: Int?
+    /// Run on another host before each rolled host is changed (e.g. drain it in the load balancer).
+    public var beforeEach: RollingHook?
+    /// Run on that host after each rolled host, even when its apply failed (e.g. re-enable it).
+    public var afterEach: RollingHook?
     /// Plays whose hosts must finish before this play's hosts start (cross-host order).
     public var after: [String]
     public var declared: Provenance
 
     public init(_ name: String, hosts: String, roles: [RoleUse], serial: Int? = nil, after: [String] = [],
-                declared: Provenance = Provenance()) {
+                beforeEach: RollingHook? = nil, afterEach: RollingHook? = nil, declared: Provenance = Provenance()) {
+        self.beforeEach = beforeEach
+        self.afterEach = afterEach
         self.name = name
         self.hosts = hosts
         self.roles = roles
         self.serial = serial
         self.after = after
         self.declared = declared
+    }
+}
+
+/// A command a rolling play runs on another host around each host it changes. `run` is a
+/// template: `{{ inventory_hostname }}` is the host being rolled.
+public struct RollingHook: Sendable, Hashable, Codable {
+    /// The inventory host the command runs on.
+    public var on: String
+    public var run: String
+
+    public init(on: String, run: String) {
+        self.on = on
+        self.run = run
     }
 }
 

@@ -38,8 +38,9 @@ public enum HostPlanner {
 
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired
-        let plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
+        var plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
                             waitsFor: catalog.waitsFor, serial: catalog.serial, assumed: facts.assumed)
+        plan.rolling = catalog.rolling
         return (plan, context.diagnostics)
     }
 

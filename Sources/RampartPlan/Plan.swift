@@ -118,6 +118,8 @@ public struct HostPlan: Sendable, Hashable, Codable {
     public var manifest: [String]?
     public var waitsFor: [String]
     public var serial: Int?
+    /// The host's rolling play, with its hooks: applied `serial` hosts at a time.
+    public var rolling: Rolling?
     /// True when facts were assumed (offline plan), not read.
     public var assumed: Bool
 

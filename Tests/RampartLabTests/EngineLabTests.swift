@@ -50,6 +50,8 @@ enum EngineLabChecks {
         let converged = try rampart(["plan", "-i", labInventory, full, "--detailed-exitcode"])
         #expect(converged.status == 0, "not converged after apply:\n\(converged.stdout)")
         #expect(await http("http://10.231.77.11:8080/") == (200, "hello from rampart on web1\n"))
+        // The web play rolls one host at a time, drained and re-enabled on lb1 around each.
+        #expect(try exec("lb1", "cat /var/tmp/roll.log") == "drain web1\nenable web1\ndrain web2\nenable web2\n")
         let state = try exec("web1", "stat -c '%U:%G:%a' /srv/rampart /srv/rampart/motd.txt; readlink /srv/rampart/current; id deploy; sysctl -n net.core.somaxconn; cat /srv/rampart/seed /srv/rampart/stamp /srv/rampart/motd-changes; test ! -e /etc/nginx/sites-enabled/default && echo default-gone")
         for expected in ["deploy:deploy:750", "deploy:deploy:640", "/srv/rampart/motd.txt", "uid=2001(deploy) gid=2001(deploy) groups=2001(deploy)", "audit", "2048", "seeded", "stamped", "changed", "default-gone"] {
             #expect(state.contains(expected), "web1 lacks \(expected):\n\(state)")
@@ -70,8 +72,12 @@ enum EngineLabChecks {
 
         // A config nginx rejects: refused, the live config untouched, nginx still serving.
         let before = try exec("web1", "cat /etc/nginx/sites-enabled/rampart")
+        _ = try exec("lb1", ": > /var/tmp/roll.log")
         let rejected = try rampart(["apply", "-i", labInventory, broken, "--yes"])
         #expect(rejected.status == 1)
+        // web1 failed: it was re-enabled all the same, and the roll stopped before web2.
+        #expect(try exec("lb1", "cat /var/tmp/roll.log") == "drain web1\nenable web1\n")
+        #expect(rejected.stdout.contains("the rolling play 'web' stopped after web1 failed"), "\(rejected.stdout)")
         #expect(rejected.stdout.contains("rejected by checker") && (rejected.stdout + rejected.stderr).contains("bogus_parameter"),
                 "checker output missing:\n\(rejected.stdout)\n\(rejected.stderr)")
         #expect(try exec("web1", "cat /etc/nginx/sites-enabled/rampart") == before)

@@ -1,0 +1,61 @@
+import Foundation
+import RampartApply
+import RampartBasics
+import RampartCatalog
+import RampartModel
+import RampartPlan
+import RampartRemote
+
+/// The steps a rolling play runs on another host around each host it changes: `before_each`
+/// (a failure keeps the host untouched and stops the roll), the host's apply, then
+/// `after_each` — always, even when the apply failed. A host with nothing to change is not
+/// drained at all.
+enum RollingHooks {
+    static func around(_ plan: HostPlan, inventory: Inventory, observer: ApplyObserver,
+                       apply: () async -> HostReport) async -> HostReport {
+        guard let rolling = plan.rolling, !plan.steps.isEmpty, rolling.before != nil || rolling.after != nil else { return await apply() }
+        if let before = rolling.before {
+            if let failure = await run(before, for: plan.host, phase: "before_each", inventory: inventory, observer: observer) {
+                var report = HostReport(host: plan.host)
+                report.failed = 1
+                report.error = failure
+                // The host keeps its lock from fact gathering: release it, nothing was changed.
+                return report
+            }
+        }
+        var report = await apply()
+        if let after = rolling.after,
+           let failure = await run(after, for: plan.host, phase: "after_each", inventory: inventory, observer: observer) {
+            report.failed += 1
+            if report.error == nil { report.error = failure }
+        }
+        return report
+    }
+
+    /// Runs one hook on its host over a connection of its own; nil when it succeeded.
+    static func run(_ hook: RollingHook, for host: String, phase: String, inventory: Inventory,
+                    observer: ApplyObserver) async -> Diagnostic? {
+        guard let target = inventory.host(named: hook.on) else {
+            return .error("\(phase) runs on '\(hook.on)', which is not in the inventory", host: host, step: phase)
+        }
+        let step = Step([ResourceID(.command, "\(phase) on \(hook.on)")], .run, summary: hook.run,
+                        script: StepScript(converged: nil, change: hook.run))
+        observer.event(.stepStarted(host: host, index: -1, step: step))
+        let started = Monotonic.now()
+        do {
+            let connection = try await ConnectionFactory(inventory: inventory).connect(target)
+            let result = try await connection.run(Command(hook.run, display: "\(phase) for \(host)"))
+            await connection.close()
+            let output = (result.stdoutText + result.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
+            observer.event(.stepFinished(host: host, index: -1, step: step, outcome: result.succeeded ? .changed : .failed,
+                                         seconds: Monotonic.now() - started, output: output))
+            guard result.succeeded else {
+                return .error("\(phase) on \(hook.on) failed (exit \(result.exitStatus)): \(output.prefix(300))", host: host, step: phase)
+            }
+            return nil
+        } catch {
+            observer.event(.stepFinished(host: host, index: -1, step: step, outcome: .failed, seconds: Monotonic.now() - started, output: "\(error)"))
+            return HostApplier.diagnostic(error, host: host, step: phase)
+        }
+    }
+}
