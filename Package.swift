@@ -3,6 +3,11 @@
 // Targets follow ../shared/ARCHITECTURE.md; every arrow points down the list.
 import PackageDescription
 
+// Tests that `import Rampart` also list what it re-exports: incremental builds do not always
+// notice a changed struct layout behind `@_exported import` (stale test objects crash).
+let exportedByRampart: [Target.Dependency] = ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates",
+                                              "RampartCatalog", "RampartFacts", "RampartPlan", "RampartApply"]
+
 let package = Package(
     name: "Rampart",
     platforms: [.macOS(.v13)],
@@ -72,9 +77,9 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "RampartTemplatesTests", dependencies: ["RampartTemplates", "RampartModel", "RampartBasics"]),
         // Uses only the public `Rampart` library, as a user's own package would.
-        .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"], exclude: ["Fixtures"]),
+        .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"] + exportedByRampart, exclude: ["Fixtures"]),
         // Planning as data: resources + facts in, steps out (Fixtures/*.yml).
-        .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"], exclude: ["Fixtures"]),
+        .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"] + exportedByRampart, exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"],
                     exclude: ["Fixtures"]),
