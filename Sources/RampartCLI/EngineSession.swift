@@ -47,6 +47,17 @@ enum Engine {
         return sessions
     }
 
+    /// Sessions whose facts are the fresh Debian 12 baseline (`plan --offline`): nothing connects.
+    static func assumeFresh(project: Project, catalog: Catalog) -> [HostSession] {
+        catalog.hosts.compactMap { c in
+            project.inventory.host(named: c.host).map { host in
+                let session = HostSession(host: host, catalog: c)
+                session.facts = .freshDebian12(for: c)
+                return session
+            }
+        }
+    }
+
     /// Plans every host that has facts; planning problems become the host's error.
     static func plan(_ sessions: [HostSession]) {
         for session in sessions {

@@ -45,11 +45,19 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print per host the exec channels used and the time to plan, on stderr.")
     var stats = false
 
+    @Flag(name: .long, help: "Plan against the known baseline of a fresh Debian 12 server, without connecting.")
+    var offline = false
+
     func run() async throws {
         let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
         let catalog = try project.compile(limit: limit)
+        if offline && out != nil {
+            throw DiagnosticError(.error("an offline plan is for review and cannot be saved for apply",
+                                         hint: "plan against the real hosts (without --offline) to save a plan"))
+        }
         let started = Monotonic.now()
-        let sessions = await Engine.gather(project: project, catalog: catalog, lock: false, forks: forks, lockTimeout: 0, observer: nil)
+        let sessions = offline ? Engine.assumeFresh(project: project, catalog: catalog)
+            : await Engine.gather(project: project, catalog: catalog, lock: false, forks: forks, lockTimeout: 0, observer: nil)
         Engine.plan(sessions)
         if stats {
             for session in sessions {

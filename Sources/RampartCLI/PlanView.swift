@@ -14,11 +14,12 @@ struct PlanView {
         for host in plan.hosts {
             let visible = host.steps
             if visible.isEmpty && errors[host.host] == nil { continue }
-            out += terminal.paint(host.host, "1") + (host.assumed ? "  (facts assumed: fresh Debian 12)" : "") + "\n"
+            out += terminal.paint(host.host, "1") + (host.assumed ? "  (offline: every fact assumed from a fresh Debian 12 server)" : "") + "\n"
             for step in visible {
                 let symbol = paintSymbol(step)
                 let handlerNote = step.isHandler && !step.pending ? " (when a subscription changes)" : ""
-                out += "  \(symbol) \(label(step).padding(toLength: width, withPad: " ", startingAt: 0))  \(step.summary)\(handlerNote)\n"
+                let assumed = host.assumed ? terminal.paint(" (assumed)", "2") : ""
+                out += "  \(symbol) \(label(step).padding(toLength: width, withPad: " ", startingAt: 0))  \(step.summary)\(handlerNote)\(assumed)\n"
                 if let note = step.note { out += terminal.paint("      note: \(note)\n", "2") }
                 if showDiffs, let diff = step.diff, !diff.isEmpty { out += colorDiff(diff) }
             }

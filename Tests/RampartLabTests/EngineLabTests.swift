@@ -26,8 +26,8 @@ enum EngineLabChecks {
     }
 
     /// (host, symbol, resource) of every non-handler step of a `plan --json`.
-    static func planned(_ playbook: String) throws -> Set<String> {
-        let result = try rampart(["plan", "-i", labInventory, playbook, "--json"])
+    static func planned(_ playbook: String, offline: Bool = false) throws -> Set<String> {
+        let result = try rampart(["plan", "-i", labInventory, playbook, "--json"] + (offline ? ["--offline"] : []))
         #expect(result.status == 0, "plan failed: \(result.stderr)")
         guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
               let hosts = object["hosts"] as? [[String: Any]] else { Issue.record("plan --json unreadable: \(result.stdout.prefix(500))"); return [] }
@@ -43,6 +43,11 @@ enum EngineLabChecks {
     }
 
     static func run() async throws {
+        // On fresh hosts, the offline plan (assumed baseline) and the real one agree step for step.
+        let real = try planned(full)
+        #expect(!real.isEmpty)
+        #expect(try planned(full, offline: true) == real, "offline plan differs from the plan on fresh hosts")
+
         // Fresh hosts → applied.
         let first = try rampart(["apply", "-i", labInventory, full, "--yes"])
         #expect(first.status == 0, "first apply failed:\n\(first.stdout)\n\(first.stderr)")

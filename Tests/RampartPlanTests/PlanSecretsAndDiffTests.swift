@@ -71,3 +71,21 @@ struct UnifiedDiffTests {
         #expect(UnifiedDiff.make(old: "same\n", new: "same\n", path: "/f") == "")
     }
 }
+
+struct OfflineBaselineTests {
+    @Test func freshDebianFactsAreAssumedAndKnowTheBaseSystem() {
+        let catalog = HostCatalog(host: "h1", address: "10.0.0.1", resources: [
+            Resource(.package(PackageResource("openssh-server"))), Resource(.package(PackageResource("nginx"))),
+            Resource(.service(ServiceResource("ssh"))), Resource(.user(UserResource("www-data"))),
+        ])
+        let facts = HostFacts.freshDebian12(for: catalog)
+        #expect(facts.assumed)
+        #expect(facts.packages["openssh-server"]?.installed == true && facts.packages["nginx"] == nil)
+        #expect(facts.services["ssh"]?.running == true)
+        #expect(facts.users["www-data"]?.uid == 33)
+        let (plan, diagnostics) = HostPlanner.plan(catalog: catalog, facts: facts)
+        #expect(diagnostics.isEmpty)
+        #expect(plan.assumed)
+        #expect(plan.steps.map(\.summary) == ["install nginx"])
+    }
+}

@@ -19,7 +19,7 @@ enum SysctlPlanner {
         }
         guard runtime != wanted || !fileOK else { return [] }
         var changes: [String] = []
-        if runtime != wanted { changes.append("\(runtime ?? "?") → \(wanted)") }
+        if runtime != wanted { changes.append("\(runtime ?? "(known after apply)") → \(wanted)") }
         if !fileOK { changes.append(fileFact == nil ? "persist in \(file)" : "rewrite \(file)") }
         var lines: [String] = []
         if s.persist { lines.append("printf '%s' \(Script.q(content)) > \(Script.q(file))") }

@@ -1,0 +1,40 @@
+import RampartCatalog
+import RampartModel
+
+extension HostFacts {
+    /// The facts a fresh Debian 12 server is known to have, for what `catalog` manages: the
+    /// baseline packages, users, groups, boot services, kernel defaults and `/etc/motd`. Used by
+    /// `rampart plan --offline` to review a deployment before the servers exist; `assumed` is set.
+    public static func freshDebian12(for catalog: HostCatalog) -> HostFacts {
+        var facts = HostFacts(host: catalog.host)
+        facts.assumed = true
+        facts.os = OperatingSystem(id: "debian", version: "12")
+        for (name, (uid, gid, home, shell)) in Debian12Baseline.users {
+            let groups = Debian12Baseline.groups.filter { $0.value.1.contains(name) }.map(\.key).sorted()
+            facts.users[name] = UserFact(uid: uid, gid: gid, home: home, shell: shell, groups: groups)
+        }
+        for (name, (gid, members)) in Debian12Baseline.groups { facts.groups[name] = GroupFact(gid: gid, members: members.sorted()) }
+        for directory in ["/etc", "/srv", "/opt", "/var", "/var/lib", "/usr/local", "/home", "/root", "/tmp", "/run"] {
+            facts.files[directory] = FileFact(kind: .directory, owner: "root", group: "root", mode: directory == "/tmp" ? "1777" : "0755", size: 4096)
+        }
+        let motd = Array(Debian12Baseline.motd.utf8)
+        facts.files["/etc/motd"] = FileFact(kind: .regular, owner: "root", group: "root", mode: "0644", size: motd.count,
+                                            sha256: sha256Hex(motd), content: motd)
+        for resource in catalog.resources {
+            switch resource.spec {
+            case .package(let p):
+                if let version = Debian12Baseline.packages[p.name] { facts.packages[p.name] = PackageFact(status: "ii", version: version) }
+            case .service(let s):
+                let state = Debian12Baseline.services[s.name] ?? ("not-found", "inactive", "")
+                facts.services[s.name] = ServiceFact(loadState: state.0, activeState: state.1, unitFileState: state.2)
+            case .sysctl(let s):
+                if let value = Debian12Baseline.sysctls[s.key] { facts.sysctls[s.key] = value }
+            case .command(let c):
+                if c.unless != nil { facts.commandsDue[c.name] = true }
+            default:
+                continue
+            }
+        }
+        return facts
+    }
+}
