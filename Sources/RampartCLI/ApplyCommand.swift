@@ -54,7 +54,13 @@ struct ApplyCommand: AsyncParsableCommand {
         let project = try Project.load(inventory: inventoryPath, playbook: playbookPath, vault: Diagnostics.vaultPassword)
         var catalog = try project.compile(limit: limit)
         if let saved { catalog.hosts = catalog.hosts.filter { c in saved.hosts.contains { $0.host == c.host } } }
-        let observer: ApplyObserver = json ? JSONApplyView() : TextApplyView(width: catalog.hosts.map(\.host.count).max() ?? 0)
+        // Live per-host lines on a terminal; one line per event otherwise; JSON Lines with --json.
+        let live = !json && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+            ? LiveApplyView(hosts: catalog.hosts.map(\.host)) : nil
+        let observer: ApplyObserver
+        if json { observer = JSONApplyView() } else if let live { observer = live } else {
+            observer = TextApplyView(width: catalog.hosts.map(\.host.count).max() ?? 0)
+        }
         let started = Monotonic.now()
         let sessions = await Engine.gather(project: project, catalog: catalog, lock: true, forks: forks,
                                            lockTimeout: lockTimeout, observer: observer)
@@ -96,6 +102,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
 
         let payloads = Engine.payloads(catalog)
+        live?.start()
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         let failFast = self.failFast
         let stop = StopFlag()
@@ -129,6 +136,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 observer.event(.hostFinished(report))
                 return report
             })
+        live?.stop()
         let done = applied.current
         await Engine.release(sessions.filter { !done.contains($0.host.name) && $0.facts != nil })
         await Engine.close(sessions)
