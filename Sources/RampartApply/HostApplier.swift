@@ -17,12 +17,16 @@ public struct HostApplier: Sendable {
     public let connection: HostConnection
     public let payloads: PayloadSource
     public let observer: ApplyObserver
+    /// Asked before each step: true stops the host there (`--fail-fast` after another host failed).
+    public let shouldStop: @Sendable () -> Bool
 
-    public init(plan: HostPlan, connection: HostConnection, payloads: @escaping PayloadSource, observer: ApplyObserver) {
+    public init(plan: HostPlan, connection: HostConnection, payloads: @escaping PayloadSource, observer: ApplyObserver,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.plan = plan
         self.connection = connection
         self.payloads = payloads
         self.observer = observer
+        self.shouldStop = shouldStop
     }
 
     /// Runs the plan; the lock taken while gathering facts is released at the end in every case.
@@ -33,6 +37,10 @@ public struct HostApplier: Sendable {
         var changed: Set<ResourceID> = []
         var stopped = false
         for (index, step) in plan.steps.enumerated() {
+            if !stopped && shouldStop() {
+                stopped = true
+                report.error = .error("stopped: another host failed and --fail-fast is set", host: plan.host, step: step.resource.description)
+            }
             if stopped { observer.event(.stepFinished(host: plan.host, index: index, step: step, outcome: .skipped, seconds: 0, output: "")); continue }
             if step.isHandler && !step.pending && !changedTrigger(step, in: plan.steps, changed: changed) {
                 observer.event(.stepFinished(host: plan.host, index: index, step: step, outcome: .skipped, seconds: 0, output: "nothing it subscribes to changed"))

@@ -79,7 +79,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let plan = Plan(inventory: inventoryPath, playbook: playbookPath, hosts: sessions.compactMap { $0.error == nil ? $0.plan : nil })
         let errors = Dictionary(sessions.compactMap { s in s.error.map { (s.host.name, $0) } }, uniquingKeysWith: { a, _ in a })
-        if !json { Terminal.shared.write(PlanView().render(plan, errors: errors)) }
+        if json { (observer as? JSONApplyView)?.plan(plan, errors: errors) } else { Terminal.shared.write(PlanView().render(plan, errors: errors)) }
 
         if saved == nil && !plan.summary.isEmpty && !yes {
             guard isatty(STDIN_FILENO) != 0 else {
@@ -125,7 +125,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
                 report = await RollingHooks.around(plan, inventory: project.inventory, observer: observer) {
                     applied.withLock { _ = $0.insert(name) }
-                    return await HostApplier(plan: plan, connection: connection, payloads: payloads, observer: observer).run()
+                    return await HostApplier(plan: plan, connection: connection, payloads: payloads, observer: observer,
+                                             shouldStop: { failFast && stop.isSet }).run()
                 }
                 if !report.succeeded && failFast { stop.set() }
                 return report

@@ -66,6 +66,20 @@ final class JSONApplyView: ApplyObserver, @unchecked Sendable {
         write(object)
     }
 
+    /// One `plan` event per host before anything changes, and the plan's totals.
+    func plan(_ plan: Plan, errors: [String: Diagnostic]) {
+        for host in plan.hosts {
+            write(["event": "plan", "host": host.host, "steps": host.steps.map { step -> [String: Any] in
+                var item: [String: Any] = ["resource": step.resources.map(\.description), "action": step.action.rawValue, "summary": step.summary]
+                if step.isHandler { item["handler"] = true }
+                return item
+            }])
+        }
+        for (host, error) in errors.sorted(by: { $0.key < $1.key }) { write(["event": "plan_error", "host": host, "error": error.message]) }
+        let s = plan.summary
+        write(["event": "plan_summary", "add": s.add, "change": s.change, "delete": s.delete, "refresh": s.refresh])
+    }
+
     func summary(_ reports: [HostReport], seconds: Double) {
         write(["event": "summary", "hosts": reports.count, "failed": reports.filter { !$0.succeeded }.count,
                "changed": reports.reduce(0) { $0 + $1.changed }, "seconds": (seconds * 1000).rounded() / 1000])
