@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/stencilproject/Stencil", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         /// Diagnostics (what, where, how to fix), Secret, small concurrency helpers. No dependencies.
@@ -47,6 +49,13 @@ let package = Package(
         ]),
         /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
         .target(name: "RampartLab", dependencies: []),
+        /// The internal CA on the control node (swift-certificates, ECDSA P-256): issues and renews hosts' TLS certificates.
+        .target(name: "RampartCA", dependencies: [
+            "RampartBasics", "RampartModel", "RampartLoading",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         /// Facts: each resource kind's POSIX-sh probe + parser, batched into ONE exec per host.
         .target(name: "RampartFacts", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartRemote",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
@@ -60,7 +69,7 @@ let package = Package(
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
             "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
-            "RampartFacts", "RampartPlan", "RampartApply", "RampartRemote", "RampartSSH", "RampartLab",
+            "RampartFacts", "RampartPlan", "RampartApply", "RampartCA", "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         /// A real OpenSSH sshd on loopback (temp dir, own keys, free port) for tests and benchmarks.

@@ -64,6 +64,11 @@ struct ApplyCommand: AsyncParsableCommand {
         let started = Monotonic.now()
         let sessions = await Engine.gather(project: project, catalog: catalog, lock: true, forks: forks,
                                            lockTimeout: lockTimeout, observer: observer)
+        do { try Engine.issueCertificates(project: project, sessions: sessions) } catch {
+            await Engine.release(sessions)
+            await Engine.close(sessions)
+            throw error
+        }
         if let saved {
             for session in sessions where session.error == nil {
                 guard let planned = saved.hosts.first(where: { $0.host == session.host.name }) else { continue }
@@ -101,7 +106,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
 
-        let payloads = Engine.payloads(catalog)
+        let payloads = Engine.payloads(catalog, sessions)
         live?.start()
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         let failFast = self.failFast

@@ -2,6 +2,7 @@ import Foundation
 import Rampart
 import RampartApply
 import RampartBasics
+import RampartCA
 import RampartCatalog
 import RampartFacts
 import RampartModel
@@ -17,6 +18,8 @@ final class HostSession: @unchecked Sendable {
     var facts: HostFacts?
     var plan: HostPlan?
     var error: Diagnostic?
+    /// Certificates the control node's CA issued for this host's certificate resources.
+    var certificates: [ResourceID: CertificateMaterial] = [:]
 
     init(host: Host, catalog: HostCatalog) {
         self.host = host
@@ -62,7 +65,7 @@ enum Engine {
     static func plan(_ sessions: [HostSession]) {
         for session in sessions {
             guard let facts = session.facts, session.error == nil else { continue }
-            let (plan, diagnostics) = HostPlanner.plan(catalog: session.catalog, facts: facts)
+            let (plan, diagnostics) = HostPlanner.plan(catalog: session.catalog, facts: facts, certificates: session.certificates)
             if let first = diagnostics.first(where: { $0.severity == .error }) {
                 session.error = first
                 for other in diagnostics.dropFirst() { Diagnostics.print(other) }
@@ -84,11 +87,35 @@ enum Engine {
         for session in sessions { await session.connection?.close() }
     }
 
-    /// Clear bytes of a sensitive file for the applier, from the freshly compiled catalog.
-    static func payloads(_ catalog: Catalog) -> PayloadSource {
-        { host, path in
-            guard case .file(let file)? = catalog[host]?.resource(.file(path))?.spec, let content = file.content else { return nil }
-            return Array(content.revealed().utf8)
+    /// Issues (or reuses) every internal-CA certificate the catalog asks for — the CA is opened,
+    /// or created, only when there is one.
+    static func issueCertificates(project: Project, sessions: [HostSession]) throws {
+        var authority: CertificateAuthority?
+        for session in sessions {
+            for resource in session.catalog.resources {
+                guard case .certificate(let c) = resource.spec, c.issuer == .internal else { continue }
+                if authority == nil { authority = try CertificateAuthority.open(for: project.inventory, vault: Diagnostics.vaultPassword) }
+                let issued = try authority!.leaf(host: session.host.name, name: c.name, commonName: c.commonName,
+                                                 subjectAltNames: c.subjectAltNames, validDays: c.validDays, renewBefore: c.renewBefore)
+                session.certificates[resource.id] = CertificateMaterial(certificatePEM: issued.certificatePEM, privateKey: issued.privateKey,
+                                                                        caPEM: authority!.certificatePEM)
+            }
+        }
+    }
+
+    /// Clear bytes of a sensitive file for the applier: from the freshly compiled catalog, or a
+    /// certificate's key or bundle from the CA's material.
+    static func payloads(_ catalog: Catalog, _ sessions: [HostSession]) -> PayloadSource {
+        let materials = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0.certificates) })
+        return { host, path in
+            if case .file(let file)? = catalog[host]?.resource(.file(path))?.spec, let content = file.content {
+                return Array(content.revealed().utf8)
+            }
+            for resource in catalog[host]?.resources ?? [] {
+                guard case .certificate(let c) = resource.spec, let material = materials[host]?[resource.id] else { continue }
+                if let file = material.files(for: c).first(where: { $0.path == path }) { return Array(file.content.revealed().utf8) }
+            }
+            return nil
         }
     }
 }

@@ -58,6 +58,7 @@ struct PlanCommand: AsyncParsableCommand {
         let started = Monotonic.now()
         let sessions = offline ? Engine.assumeFresh(project: project, catalog: catalog)
             : await Engine.gather(project: project, catalog: catalog, lock: false, forks: forks, lockTimeout: 0, observer: nil)
+        try Engine.issueCertificates(project: project, sessions: sessions)
         Engine.plan(sessions)
         if stats {
             for session in sessions {

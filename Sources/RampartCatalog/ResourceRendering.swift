@@ -114,6 +114,8 @@ struct ResourceRendering {
             r.subjectAltNames = r.subjectAltNames.map { text($0, "alt_names") }
             r.certificatePath = path(r.certificatePath, "cert")
             r.keyPath = path(r.keyPath, "key")
+            r.caPath = r.caPath.map { path($0, "ca") }
+            r.bundlePath = r.bundlePath.map { path($0, "bundle") }
             r.owner = r.owner.map { text($0, "owner") }
             r.group = r.group.map { text($0, "group") }
             return .certificate(r)

@@ -30,7 +30,7 @@ public struct InventoryLoader {
         self.environment = environment
     }
 
-    static let topKeys = ["connection", "vars", "hosts", "groups"]
+    static let topKeys = ["connection", "vars", "hosts", "groups", "ca"]
     static let hostKeys = ["address", "connection", "vars"]
     static let groupKeys = ["hosts", "children", "connection", "vars"]
     static let connectionKeys = ["port", "user", "key", "known_hosts", "host_key_checking", "become",
@@ -65,6 +65,10 @@ public struct InventoryLoader {
             case "connection": inventory.connection = connection(entry.value, source, directory, what: "the inventory's connection")
             case "vars": inventory.vars = vars(entry.value, source, what: "the inventory's vars")
             case "hosts": hostsNode = entry.value
+            case "ca":
+                for item in source.mapping(entry.value, what: "the inventory's `ca`", allowed: ["directory"]) ?? [] {
+                    inventory.caDirectory = source.string(item.value, what: "`directory` of the inventory's `ca`").map { resolve($0, directory) }
+                }
             case "groups": groupEntries = source.mapping(entry.value, what: "groups", allowed: []) ?? []
             default: break
             }

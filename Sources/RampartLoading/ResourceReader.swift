@@ -21,7 +21,7 @@ struct ResourceReader {
         .mysqlDatabase: ["charset", "collation", "state"],
         .mysqlUser: ["host", "password", "privileges", "require_tls", "max_connections", "state"],
         .replication: ["primary", "port", "user", "password", "tls", "ca_file", "read_only"],
-        .certificate: ["common_name", "alt_names", "issuer", "cert", "key", "owner", "group", "valid_days", "renew_before"],
+        .certificate: ["common_name", "alt_names", "issuer", "cert", "key", "ca", "bundle", "owner", "group", "valid_days", "renew_before"],
         .command: ["run", "creates", "unless", "on_change_only"],
     ]
     static let required: [ResourceKind: [String]] = [
@@ -140,6 +140,7 @@ struct ResourceReader {
                                                     subjectAltNames: f.strings("alt_names"),
                                                     issuer: f.choice("issuer", CertificateResource.Issuer.self) ?? .internal,
                                                     certificatePath: f.string("cert") ?? "", keyPath: f.string("key") ?? "",
+                                                    caPath: f.string("ca"), bundlePath: f.string("bundle"),
                                                     owner: f.string("owner"), group: f.string("group"),
                                                     validDays: f.int("valid_days", 1...366) ?? 365,
                                                     renewBefore: f.int("renew_before", 1...180) ?? 30))

@@ -104,7 +104,14 @@ public final class VaultPassword: @unchecked Sendable {
         cached = password
     }
 
-    /// Whether a password can be had without asking.
+    /// Whether a password is set without asking anyone (a password file, or given directly):
+    /// what decides if new key files on the control node are vault-encrypted.
+    public var isConfigured: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return cached != nil || environment["RAMPART_VAULT_PASSWORD_FILE"] != nil
+    }
+
+    /// Whether a password can be had, possibly by asking.
     public var isAvailable: Bool {
         lock.lock(); defer { lock.unlock() }
         return cached != nil || environment["RAMPART_VAULT_PASSWORD_FILE"] != nil || prompt != nil

@@ -49,6 +49,9 @@ public struct Inventory: Sendable, Hashable {
     public var connection: ConnectionSettings
     /// Variables for every host (the `all` level).
     public var vars: [String: Value]
+    /// Where the internal CA lives on the control node (`ca: { directory: }`); nil: the default,
+    /// `.rampart/ca-<inventory name>/` beside the inventory file.
+    public var caDirectory: String?
     /// The file it was loaded from, if any; ignored by `==`.
     public var declared: Provenance
 

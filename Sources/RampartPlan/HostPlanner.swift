@@ -10,8 +10,10 @@ import RampartModel
 /// run), then handlers (reload/restart/run) of resources whose subscriptions changed, plus any
 /// handler an interrupted apply journalled and did not finish.
 public enum HostPlanner {
-    public static func plan(catalog: HostCatalog, facts: HostFacts) -> (HostPlan, [Diagnostic]) {
+    public static func plan(catalog: HostCatalog, facts: HostFacts,
+                            certificates: [ResourceID: CertificateMaterial] = [:]) -> (HostPlan, [Diagnostic]) {
         var context = PlanContext(catalog: catalog, facts: facts)
+        context.certificates = certificates
         var steps = prune(&context)
         var pendingInstall: [(PackageResource, String)] = []
         func flush() {
@@ -55,7 +57,8 @@ public enum HostPlanner {
         case .group(let g): return AccountPlanner.plan(group: g, resource, &context)
         case .sysctl(let s): return SysctlPlanner.plan(s, resource, &context)
         case .command(let c): return CommandPlanner.plan(c, resource, &context)
-        case .firewall, .mysqlDatabase, .mysqlUser, .replication, .certificate:
+        case .certificate(let c): return CertificatePlanner.plan(c, resource, &context)
+        case .firewall, .mysqlDatabase, .mysqlUser, .replication:
             context.error("the engine cannot apply \(resource.id.kind.rawValue) resources yet",
                           hint: "they arrive with the reference deployment; remove the resource for now", resource: resource.id)
             return []

@@ -11,6 +11,8 @@ public struct PlanContext {
     public let facts: HostFacts
     /// Packages this plan installs, in order.
     var installing: [String] = []
+    /// Issued certificate material for the host's certificate resources (from the control node's CA).
+    var certificates: [ResourceID: CertificateMaterial] = [:]
     /// Problems found while planning (an unsupported kind, a path that is not a file …).
     var diagnostics: [Diagnostic] = []
 
@@ -35,6 +37,28 @@ public struct PlanContext {
 
     mutating func error(_ message: String, hint: String? = nil, resource: ResourceID) {
         diagnostics.append(.error(message, hint: hint, host: catalog.host, step: resource.description))
+    }
+}
+
+/// A certificate as the planner needs it: PEM texts, the key kept secret.
+public struct CertificateMaterial: Sendable, Hashable {
+    public var certificatePEM: String
+    public var privateKey: Secret
+    public var caPEM: String
+
+    public init(certificatePEM: String, privateKey: Secret, caPEM: String) {
+        self.certificatePEM = certificatePEM
+        self.privateKey = privateKey
+        self.caPEM = caPEM
+    }
+
+    /// The files a certificate resource puts on its host: path, content, mode.
+    public func files(for c: CertificateResource) -> [(path: String, content: SensitiveText, mode: String)] {
+        var files: [(String, SensitiveText, String)] = [(c.certificatePath, SensitiveText(certificatePEM), "0644"),
+                                                       (c.keyPath, SensitiveText(secret: privateKey), "0600")]
+        if let ca = c.caPath { files.append((ca, SensitiveText(caPEM), "0644")) }
+        if let bundle = c.bundlePath { files.append((bundle, SensitiveText(certificatePEM) + SensitiveText(secret: privateKey), "0600")) }
+        return files
     }
 }
 

@@ -31,7 +31,7 @@ enum BaselineInSwift {
         connection: ConnectionSettings(user: "root", key: "/var/lib/rampart-lab/id_ed25519",
                                        knownHosts: "/var/lib/rampart-lab/known_hosts", hostKeyChecking: "strict",
                                        connectTimeout: 10),
-        vars: ["apt_proxy": .string("http://10.231.77.1:8888")]
+        vars: ["apt_proxy": .string("http://10.231.77.1:8888"), "site_domain": .string("www.foobar.com")]
     ) {
         Host("lb1", address: "10.231.77.10")
         Host("web1", address: "10.231.77.11")

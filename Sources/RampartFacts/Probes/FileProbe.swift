@@ -30,7 +30,8 @@ enum FileProbe: FactProbe {
                 hashed.append(path)
                 desired[path] = sha256Hex(Array(HostPaths.sysctlContent(s.key, s.value).utf8))
             case .command(let c): if let creates = c.creates { add(creates) }
-            case .certificate(let c): add(c.certificatePath); add(c.keyPath)
+            case .certificate(let c):
+                for path in [c.certificatePath, c.keyPath, c.caPath, c.bundlePath].compactMap({ $0 }) { add(path); hashed.append(path) }
             default: continue
             }
         }

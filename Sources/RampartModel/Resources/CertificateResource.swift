@@ -10,6 +10,10 @@ public struct CertificateResource: ResourceDescription {
     public var issuer: Issuer
     public var certificatePath: String
     public var keyPath: String
+    /// Where to also put the CA certificate (for verifying peers), if anywhere.
+    public var caPath: String?
+    /// Where to put certificate + key in one file (HAProxy's `crt`), mode 0600, if anywhere.
+    public var bundlePath: String?
     public var owner: String?
     public var group: String?
     public var validDays: Int
@@ -17,8 +21,10 @@ public struct CertificateResource: ResourceDescription {
     public var renewBefore: Int
 
     public init(_ name: String, commonName: String, subjectAltNames: [String] = [], issuer: Issuer = .internal,
-                certificatePath: String, keyPath: String, owner: String? = nil, group: String? = nil,
-                validDays: Int = 365, renewBefore: Int = 30) {
+                certificatePath: String, keyPath: String, caPath: String? = nil, bundlePath: String? = nil,
+                owner: String? = nil, group: String? = nil, validDays: Int = 365, renewBefore: Int = 30) {
+        self.caPath = caPath
+        self.bundlePath = bundlePath
         self.name = name
         self.commonName = commonName
         self.subjectAltNames = subjectAltNames
