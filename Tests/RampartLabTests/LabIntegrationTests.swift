@@ -82,6 +82,11 @@ struct LabIntegrationTests {
 
         // The engine end to end on these hosts (EngineLabTests.swift).
         try await EngineLabChecks.run()
+
+        // The web tier of the reference deployment, from fresh hosts again (SiteLabTests.swift).
+        #expect(try rampart(["lab", "down", "-i", labInventory]).status == 0)
+        #expect(try rampart(["lab", "up", "-i", labInventory]).status == 0)
+        try SiteLabChecks.run()
     }
 
     private func runEverywhere(_ inventory: Inventory, _ script: String) async throws -> [String: String] {

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// The web tier of the reference deployment on fresh lab hosts: HTTPS through the LB with the
+/// internal CA, 308 and HSTS, TLS 1.2/1.3 only, both backends, the LB→web hop verified (a
+/// backend with a certificate from another CA is marked down), no failed request while web1 is
+/// stopped or while a web change is rolled, and a converged plan. Called from `labLifecycle`.
+enum SiteLabChecks {
+    static let site = "playbooks/site.yml"
+    static let lb = "10.231.77.10"
+
+    static func shell(_ script: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: out)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        defer { try? FileManager.default.removeItem(at: out) }
+        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8))
+    }
+
+    /// A request loop through the LB, detached (no long-lived child of the test process); returns
+    /// the file its status codes go to, one per line, with `done` at the end.
+    static func startLoop(_ name: String, requests: Int, ca: String) throws -> String {
+        let file = "/tmp/rampart-loop-\(name)-\(getpid()).txt"
+        _ = try shell("""
+        rm -f \(file); setsid -f sh -c 'for i in $(seq \(requests)); do curl -s -o /dev/null -w "%{http_code}\\n" --max-time 5 \
+        --cacert \(ca) --resolve www.foobar.com:443:\(lb) https://www.foobar.com/ >> \(file); sleep 0.05; done; echo done >> \(file)' \
+        </dev/null >/dev/null 2>&1
+        """)
+        return file
+    }
+
+    static func finishLoop(_ file: String) throws -> [String] {
+        for _ in 0..<600 {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8), text.hasSuffix("done\n") {
+                try? FileManager.default.removeItem(atPath: file)
+                return text.split(separator: "\n").dropLast().map(String.init)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Issue.record("request loop \(file) did not finish")
+        return []
+    }
+
+    static func run() throws {
+        let started = Date()
+        let apply = try rampart(["apply", "-i", labInventory, site, "--yes"])
+        let cold = Date().timeIntervalSince(started)
+        #expect(apply.status == 0, "site apply failed:\n\(apply.stdout)\n\(apply.stderr)")
+        let noopStarted = Date()
+        let noop = try rampart(["plan", "-i", labInventory, site, "--detailed-exitcode"])
+        print(String(format: "site: cold apply %.1f s, no-op plan %.2f s", cold, Date().timeIntervalSince(noopStarted)))
+        #expect(noop.status == 0, "not converged right after apply:\n\(noop.stdout)")
+
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-ca-\(getpid()).pem").path
+        let show = try rampart(["ca", "show", "--pem", "-i", labInventory])
+        try show.stdout.write(toFile: ca, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: ca) }
+        let curl = "curl -s --max-time 5 --cacert \(ca) --resolve www.foobar.com:443:\(lb)"
+
+        // HTTPS with the CA, HSTS, both backends; HTTP answers 308.
+        let https = try shell("for i in 1 2 3 4; do \(curl) -D - -o /dev/null https://www.foobar.com/; done")
+        #expect(https.output.components(separatedBy: "HTTP/2 200").count - 1 == 4, "\(https.output)")
+        #expect(https.output.contains("strict-transport-security: max-age=63072000"), "\(https.output)")
+        #expect(https.output.contains("x-served-by: web1") && https.output.contains("x-served-by: web2"), "\(https.output)")
+        let http = try shell("curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: www.foobar.com' http://\(lb)/")
+        #expect(http.output == "308 https://www.foobar.com/")
+
+        // TLS 1.1 refused by the server; 1.2 and 1.3 verify against the CA.
+        let sclient = "openssl s_client -connect \(lb):443 -servername www.foobar.com -CAfile \(ca)"
+        let tls11 = try shell("echo | \(sclient) -tls1_1 -cipher DEFAULT@SECLEVEL=0 2>&1")
+        #expect(tls11.output.contains("alert protocol version") || tls11.output.contains("no protocols available"), "\(tls11.output)")
+        for version in ["-tls1_2", "-tls1_3"] {
+            let ok = try shell("echo | \(sclient) \(version) 2>&1")
+            #expect(ok.output.contains("Verify return code: 0 (ok)"), "\(version): \(ok.output)")
+        }
+
+        // web1 stopped: the LB keeps answering.
+        let loop = try startLoop("stop", requests: 60, ca: ca)
+        Thread.sleep(forTimeInterval: 0.5)
+        _ = try rampart(["exec", "-i", labInventory, "--limit", "web1", "--", "systemctl stop nginx"])
+        let whileStopped = try finishLoop(loop)
+        #expect(whileStopped.count == 60 && whileStopped.allSatisfy { $0 == "200" }, "failures while web1 was stopped: \(whileStopped)")
+        let healed = try rampart(["apply", "-i", labInventory, site, "--yes"])
+        #expect(healed.status == 0, "\(healed.stdout)")
+
+        // A backend whose certificate comes from another CA is marked down by the LB.
+        _ = try shell("""
+        cd /tmp && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=web2 \
+          -addext subjectAltName=DNS:web2 -keyout rogue.key -out rogue.crt 2>/dev/null
+        """)
+        // Test material only (a throwaway key), so it may travel in the command line.
+        let rogueCert = try String(contentsOfFile: "/tmp/rogue.crt", encoding: .utf8)
+        let rogueKey = try String(contentsOfFile: "/tmp/rogue.key", encoding: .utf8)
+        let swap = try rampart(["exec", "-i", labInventory, "--limit", "web2", "--",
+                                "printf '%s' '\(rogueCert)' > /etc/nginx/tls/backend.crt && printf '%s' '\(rogueKey)' > /etc/nginx/tls/backend.key && systemctl reload nginx"])
+        #expect(swap.status == 0, "\(swap.stdout) \(swap.stderr)")
+        Thread.sleep(forTimeInterval: 7)
+        let state = try EngineLabChecks.exec("lb1", "echo 'show servers state web' | socat stdio /run/haproxy/admin.sock")
+        // Field 6 of `show servers state` is srv_op_state: 0 = stopped (down), 2 = running.
+        let web2Line = state.split(separator: "\n").first { $0.contains(" web2 ") } ?? ""
+        #expect(web2Line.split(separator: " ").count > 5 && web2Line.split(separator: " ")[5] == "0", "web2 should be down: \(state)")
+        let onlyWeb1 = try shell("for i in 1 2 3 4; do \(curl) -D - -o /dev/null https://www.foobar.com/; done")
+        #expect(!onlyWeb1.output.contains("x-served-by: web2"), "\(onlyWeb1.output)")
+        let fixed = try rampart(["apply", "-i", labInventory, site, "--yes"])
+        #expect(fixed.status == 0 && fixed.stdout.contains("certificate:backend"), "the rogue certificate should be replaced:\n\(fixed.stdout)")
+
+        // A web config change rolled through both servers (drained in HAProxy around each): no failed request.
+        Thread.sleep(forTimeInterval: 5)
+        let rollLoop = try startLoop("roll", requests: 120, ca: ca)
+        _ = try shell("sed -i 's/Served by/Now served by/' \(packageRoot.path)/templates/web/index.html.j2")
+        defer { _ = try? shell("sed -i 's/Now served by/Served by/' \(packageRoot.path)/templates/web/index.html.j2") }
+        let change = try rampart(["apply", "-i", labInventory, site, "--yes"])
+        #expect(change.status == 0 && change.stdout.contains("before_each on lb1"), "\(change.stdout)")
+        let duringRoll = try finishLoop(rollLoop)
+        #expect(duringRoll.count == 120 && duringRoll.allSatisfy { $0 == "200" }, "failures during the roll: \(duringRoll)")
+    }
+}
