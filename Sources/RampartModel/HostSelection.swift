@@ -20,7 +20,9 @@ public struct HostSelection: Sendable, Hashable {
             let negated = raw.hasPrefix("!")
             let pattern = negated ? String(raw.dropFirst()) : raw
             let matches = matching(pattern, in: inventory)
-            if matches.isEmpty && raw != "all" { unmatched.append(raw) }
+            // A declared group with no hosts (yet) is a valid selection of nothing.
+            let declaredGroup = inventory.groups.contains { Self.glob(pattern, $0.name) }
+            if matches.isEmpty && raw != "all" && !declaredGroup { unmatched.append(raw) }
             if negated { excluded.formUnion(matches) } else { included.formUnion(matches) }
         }
         let hosts = inventory.hosts.filter { included.contains($0.name) && !excluded.contains($0.name) }

@@ -44,6 +44,7 @@ enum BaselineInSwift {
         Group("webservers", hosts: ["web1", "web2"])
         Group("databases", hosts: ["db1", "db2"])
         Group("monitoring", hosts: ["mon1"])
+        Group("acme")
     }
 }
 

@@ -134,7 +134,8 @@ enum FilePlanner {
         let backup = Script.q(backupRoot + f.path)
         let stat = statString(owner, group, mode)
         // Unmanaged metadata stays as it was: the new file takes the old one's owner and mode first.
-        let prelude = (["tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT", "cat > \"$tmp\"",
+        // A missing parent folder is created (root, 0755), like Terraform's local_file.
+        let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT", "cat > \"$tmp\"",
                         "if [ -e \(p) ]; then chown --reference=\(p) \"$tmp\"; chmod --reference=\(p) \"$tmp\"; else chmod 0644 \"$tmp\"; fi"]
             + chownChmod("\"$tmp\"", owner, group, mode)).joined(separator: "\n")
         // The guard, re-checked now: same bytes and metadata → nothing to do.
