@@ -27,7 +27,8 @@ enum AcmeLabChecks {
         let sh = SiteLabChecks.shell
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer {
-            _ = try? sh("pkill -f 'pebble -config \(folder)'; pkill -f 'pebble-challtestsrv -defaultIPv4 10.231.77.10'")
+            // Bracketed first letters: the patterns must not match this shell's own command line.
+            _ = try? sh("pkill -f '[p]ebble -config \(folder)'; pkill -f '[p]ebble-challtestsrv -defaultIPv4 10.231.77.10'")
             try? FileManager.default.removeItem(atPath: folder)
         }
         // pebble's own HTTPS certificate, for the address lb1 reaches it on.
