@@ -89,6 +89,7 @@ let package = Package(
         .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"] + exportedByRampart, exclude: ["Fixtures"]),
         // Planning as data: resources + facts in, steps out (Fixtures/*.yml).
         .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"] + exportedByRampart, exclude: ["Fixtures"]),
+        .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"],
                     exclude: ["Fixtures"]),
