@@ -82,9 +82,9 @@ let package = Package(
 
         .testTarget(name: "RampartRemoteTests", dependencies: ["RampartRemote", "RampartBasics"]),
         // Fixtures are read from the source tree (#filePath), not bundled.
-        .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics"],
+        .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics", "RampartTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "RampartTemplatesTests", dependencies: ["RampartTemplates", "RampartModel", "RampartBasics"]),
+        .testTarget(name: "RampartTemplatesTests", dependencies: ["RampartTemplates", "RampartModel", "RampartBasics", "RampartTestSupport"]),
         // Uses only the public `Rampart` library, as a user's own package would.
         .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"] + exportedByRampart, exclude: ["Fixtures"]),
         // Planning as data: resources + facts in, steps out (Fixtures/*.yml).

@@ -1,19 +1,8 @@
 import Foundation
 import RampartBasics
 import RampartLoading
+import RampartTestSupport
 import Testing
-
-/// A small deterministic PRNG (SplitMix64) so a failing input can be reproduced from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Mutations that stress a YAML or template parser: syntax characters, deletions, duplicated,
 /// swapped and re-indented lines, stray unicode.
