@@ -70,6 +70,8 @@ struct ApplyCommand: AsyncParsableCommand {
             throw error
         }
         if let saved {
+            // Re-planning from the same facts yields the same steps and, in memory only, their secrets.
+            Engine.plan(sessions)
             for session in sessions where session.error == nil {
                 guard let planned = saved.hosts.first(where: { $0.host == session.host.name }) else { continue }
                 if session.facts?.fingerprint != planned.fingerprint {
@@ -106,7 +108,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
 
-        let payloads = Engine.payloads(catalog, sessions)
+        let payloads = Engine.payloads(sessions)
         live?.start()
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         let failFast = self.failFast

@@ -20,6 +20,8 @@ final class HostSession: @unchecked Sendable {
     var error: Diagnostic?
     /// Certificates the control node's CA issued for this host's certificate resources.
     var certificates: [ResourceID: CertificateMaterial] = [:]
+    /// Clear bytes of the plan's sensitive payloads (from planning; never written anywhere).
+    var payloads: [String: [UInt8]] = [:]
 
     init(host: Host, catalog: HostCatalog) {
         self.host = host
@@ -65,7 +67,9 @@ enum Engine {
     static func plan(_ sessions: [HostSession]) {
         for session in sessions {
             guard let facts = session.facts, session.error == nil else { continue }
-            let (plan, diagnostics) = HostPlanner.plan(catalog: session.catalog, facts: facts, certificates: session.certificates)
+            let (plan, diagnostics, payloads) = HostPlanner.planWithPayloads(catalog: session.catalog, facts: facts,
+                                                                              certificates: session.certificates)
+            session.payloads = payloads
             if let first = diagnostics.first(where: { $0.severity == .error }) {
                 session.error = first
                 for other in diagnostics.dropFirst() { Diagnostics.print(other) }
@@ -103,19 +107,10 @@ enum Engine {
         }
     }
 
-    /// Clear bytes of a sensitive file for the applier: from the freshly compiled catalog, or a
-    /// certificate's key or bundle from the CA's material.
-    static func payloads(_ catalog: Catalog, _ sessions: [HostSession]) -> PayloadSource {
-        let materials = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0.certificates) })
-        return { host, path in
-            if case .file(let file)? = catalog[host]?.resource(.file(path))?.spec, let content = file.content {
-                return Array(content.revealed().utf8)
-            }
-            for resource in catalog[host]?.resources ?? [] {
-                guard case .certificate(let c) = resource.spec, let material = materials[host]?[resource.id] else { continue }
-                if let file = material.files(for: c).first(where: { $0.path == path }) { return Array(file.content.revealed().utf8) }
-            }
-            return nil
-        }
+    /// Clear bytes of a sensitive payload for the applier, from planning this run (a saved plan
+    /// is re-planned from the same facts; the applier checks every payload against its hash).
+    static func payloads(_ sessions: [HostSession]) -> PayloadSource {
+        let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0.payloads) })
+        return { host, key in byHost[host]?[key] }
     }
 }

@@ -12,6 +12,15 @@ import RampartModel
 public enum HostPlanner {
     public static func plan(catalog: HostCatalog, facts: HostFacts,
                             certificates: [ResourceID: CertificateMaterial] = [:]) -> (HostPlan, [Diagnostic]) {
+        let result = planWithPayloads(catalog: catalog, facts: facts, certificates: certificates)
+        return (result.plan, result.diagnostics)
+    }
+
+    /// The plan, its problems, and the clear bytes of its sensitive payloads by key — what the
+    /// applier sends on stdin. The plan itself holds only their hashes.
+    public static func planWithPayloads(catalog: HostCatalog, facts: HostFacts,
+                                        certificates: [ResourceID: CertificateMaterial] = [:])
+        -> (plan: HostPlan, diagnostics: [Diagnostic], payloads: [String: [UInt8]]) {
         var context = PlanContext(catalog: catalog, facts: facts)
         context.certificates = certificates
         var steps = prune(&context)
@@ -43,7 +52,7 @@ public enum HostPlanner {
         var plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
                             waitsFor: catalog.waitsFor, serial: catalog.serial, assumed: facts.assumed)
         plan.rolling = catalog.rolling
-        return (plan, context.diagnostics)
+        return (plan, context.diagnostics, context.secretPayloads)
     }
 
     static func plan(_ resource: Resource, _ context: inout PlanContext) -> [Step] {

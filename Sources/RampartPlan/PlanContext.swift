@@ -15,6 +15,9 @@ public struct PlanContext {
     var certificates: [ResourceID: CertificateMaterial] = [:]
     /// Problems found while planning (an unsupported kind, a path that is not a file …).
     var diagnostics: [Diagnostic] = []
+    /// Clear bytes of sensitive payloads by key (`Payload.sensitive`'s `path`): kept in memory
+    /// for the applier, never in the plan.
+    var secretPayloads: [String: [UInt8]] = [:]
 
     init(catalog: HostCatalog, facts: HostFacts) {
         self.catalog = catalog

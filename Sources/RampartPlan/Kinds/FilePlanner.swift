@@ -51,6 +51,7 @@ enum FilePlanner {
         let bytes = Array(content.revealed().utf8)
         let wanted = sha256Hex(bytes)
         let payload: Payload = content.isSensitive ? .sensitive(sha256: wanted, path: f.path) : .text(content.revealed())
+        if content.isSensitive { context.secretPayloads[f.path] = bytes }
         if let fact, fact.sha256 == wanted {
             let changes = metadataChanges(fact, owner, group, mode)
             return changes.isEmpty ? [] : [metadataStep(f.path, id, owner, group, mode, summary: changes.joined(separator: ", "))]
