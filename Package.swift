@@ -60,7 +60,8 @@ let package = Package(
         .target(name: "RampartFacts", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartRemote",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
         /// Plan: catalog + facts → ordered steps with diffs and guarded scripts; one file per resource kind. Pure, no I/O.
-        .target(name: "RampartPlan", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartRemote"]),
+        .target(name: "RampartPlan", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartRemote",
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         /// Apply: walks a plan over connections (lock, guarded steps, journalled handlers, manifest); events to an observer.
         .target(name: "RampartApply", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartPlan", "RampartRemote"]),
         /// The public library: `import Rampart` brings the model, its DSL, the loader, the catalog and `Project` (all files loaded together).

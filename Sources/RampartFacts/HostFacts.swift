@@ -21,6 +21,8 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var commandsDue: [String: Bool] = [:]
     /// What Rampart managed on this host after its last apply (the on-host manifest).
     public var manifest: [ManagedEntry] = []
+    /// The MySQL-compatible server's accounts and databases (nil: not asked, or the server is not running).
+    public var mysql: MySQLFacts?
     /// Files (among those to prune) whose pre-Rampart original is kept on the host.
     public var originals: Set<String> = []
     /// Handlers journalled by an apply that did not finish them.
@@ -111,6 +113,32 @@ public struct GroupFact: Sendable, Hashable, Codable {
     public var gid: Int
     public var members: [String]
     public init(gid: Int, members: [String]) { self.gid = gid; self.members = members }
+}
+
+/// What a MySQL-compatible server reports, read as root over its unix socket.
+public struct MySQLFacts: Sendable, Hashable, Codable {
+    public struct Account: Sendable, Hashable, Codable {
+        public var plugin: String
+        /// The stored password hash (`*…` for mysql_native_password); compared, never printed.
+        public var authentication: String
+        /// `''` none, `ANY` (REQUIRE SSL), `X509`, `SPECIFIED`.
+        public var sslType: String
+        public var maxConnections: Int
+        public init(plugin: String, authentication: String, sslType: String, maxConnections: Int) {
+            self.plugin = plugin
+            self.authentication = authentication
+            self.sslType = sslType
+            self.maxConnections = maxConnections
+        }
+    }
+
+    /// Database name → (character set, collation).
+    public var databases: [String: [String]] = [:]
+    /// `user@host` → account.
+    public var accounts: [String: Account] = [:]
+    /// `user@host` → privileges as `SCHEMA|PRIVILEGE` (`*` for global), USAGE left out.
+    public var privileges: [String: Set<String>] = [:]
+    public init() {}
 }
 
 /// One line of the on-host manifest: a resource Rampart put in place, and what removing it means.

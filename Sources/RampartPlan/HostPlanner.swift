@@ -67,7 +67,9 @@ public enum HostPlanner {
         case .sysctl(let s): return SysctlPlanner.plan(s, resource, &context)
         case .command(let c): return CommandPlanner.plan(c, resource, &context)
         case .certificate(let c): return CertificatePlanner.plan(c, resource, &context)
-        case .firewall, .mysqlDatabase, .mysqlUser, .replication:
+        case .mysqlDatabase(let d): return MySQLDatabasePlanner.plan(d, resource, &context)
+        case .mysqlUser(let u): return MySQLUserPlanner.plan(u, resource, &context)
+        case .firewall, .replication:
             context.error("the engine cannot apply \(resource.id.kind.rawValue) resources yet",
                           hint: "they arrive with the reference deployment; remove the resource for now", resource: resource.id)
             return []
@@ -104,7 +106,16 @@ public enum HostPlanner {
                 steps += AccountPlanner.plan(group: UnixGroupResource(id.name, state: .absent), Resource(.group(UnixGroupResource(id.name))), &context)
             case .sysctl:
                 if let step = SysctlPlanner.deleteStep(id.name, id, context) { steps.append(step) }
-            case .command, .firewall, .mysqlDatabase, .mysqlUser, .replication, .certificate:
+            case .mysqlUser:
+                // An account dropped from the playbook is dropped from the server (accounts are config).
+                let parts = id.name.split(separator: "@", maxSplits: 1).map(String.init)
+                if parts.count == 2, context.facts.mysql?.accounts[id.name] != nil {
+                    steps.append(Step([id], .delete, summary: "DROP USER \(id.name) (no longer managed)",
+                                      script: StepScript(converged: nil, change: MySQL.runner),
+                                      payload: .text("DROP USER IF EXISTS \(MySQL.account(parts[0], parts[1]));\n")))
+                }
+            case .command, .firewall, .mysqlDatabase, .replication, .certificate:
+                // Databases are never dropped by pruning: their data is not configuration.
                 continue
             }
         }

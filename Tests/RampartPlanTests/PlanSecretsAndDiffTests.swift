@@ -89,3 +89,28 @@ struct OfflineBaselineTests {
         #expect(plan.steps.map(\.summary) == ["install nginx"])
     }
 }
+
+struct MySQLSecretsTests {
+    @Test func aPasswordTravelsOnlyInTheInMemoryPayload() throws {
+        let password = SensitiveText(secret: Secret("db-planted-7e1"))
+        let catalog = HostCatalog(host: "db1", address: "10.0.0.21", resources: [
+            Resource(.mysqlUser(MySQLUserResource("app", host: "10.0.0.%", password: password, privileges: ["app.*: SELECT"]))),
+        ])
+        var facts = HostFacts(host: "db1")
+        facts.mysql = MySQLFacts()
+        let (plan, diagnostics, payloads) = HostPlanner.planWithPayloads(catalog: catalog, facts: facts)
+        #expect(diagnostics.isEmpty)
+        let step = try #require(plan.steps.first)
+        guard case .sensitive(let hash, let key)? = step.payload else { Issue.record("the SQL should be a sensitive payload"); return }
+        let sql = String(decoding: try #require(payloads[key]), as: UTF8.self)
+        #expect(sql.contains("IDENTIFIED BY 'db-planted-7e1'") && sha256Hex(Array(sql.utf8)) == hash)
+        let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        #expect(!json.contains("db-planted") && !step.script.contains("db-planted") && step.diff == nil)
+        #expect(!ProbeBatch(catalog: catalog).script.contains("db-planted"))
+    }
+
+    @Test func nativePasswordHashMatchesMariaDB() {
+        // What `SELECT PASSWORD('app-pass')` returns on Debian 12's MariaDB 10.11 (checked on a lab host).
+        #expect(MySQLPasswordHash.hash("app-pass") == "*3F57C84FDE4BBAB2C998F3A2D311684280BAE8E7")
+    }
+}

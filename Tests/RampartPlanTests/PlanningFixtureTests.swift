@@ -14,7 +14,7 @@ struct PlanningFixtureTests {
         .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
 
     @Test func thereIsAFixtureForEveryCommonKind() {
-        for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune"] {
+        for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -104,6 +104,17 @@ enum FixtureFacts {
         }
         for (key, value) in object["sysctls"] as? [String: Any] ?? [:] { facts.sysctls[key] = "\(value)" }
         facts.commandsDue = object["due"] as? [String: Bool] ?? [:]
+        if let mysql = object["mysql"] as? [String: Any] {
+            var m = MySQLFacts()
+            m.databases = mysql["databases"] as? [String: [String]] ?? [:]
+            for (name, value) in mysql["accounts"] as? [String: [String: Any]] ?? [:] {
+                m.accounts[name] = MySQLFacts.Account(plugin: value["plugin"] as? String ?? "mysql_native_password",
+                                                      authentication: value["authentication"] as? String ?? "",
+                                                      sslType: value["ssl"] as? String ?? "", maxConnections: value["max"] as? Int ?? 0)
+            }
+            for (name, value) in mysql["privileges"] as? [String: [String]] ?? [:] { m.privileges[name] = Set(value) }
+            facts.mysql = m
+        }
         facts.manifest = (object["manifest"] as? [String] ?? []).map(ManagedEntry.init)
         facts.originals = Set(object["originals"] as? [String] ?? [])
         facts.pendingHandlers = (object["journal"] as? [String] ?? []).map {
