@@ -115,6 +115,12 @@ struct HostCompilation {
             guard let rendered = renderValue(value, variables: vars, origin: use.declared.location(of: key)) else { ok = false; continue }
             vars[key] = rendered
         }
+        // Defaults may be templates too (`bind_address: "{{ host.address }}"`): rendered with
+        // everything above, when nothing overrode them.
+        for (key, value) in role.defaults.sorted(by: { $0.key < $1.key }) where vars[key] == value && use.parameters[key] == nil {
+            guard let rendered = renderValue(value, variables: vars, origin: role.declared.location) else { ok = false; continue }
+            vars[key] = rendered
+        }
         for parameter in role.required where vars[parameter] == nil {
             diagnostics.append(.error("role '\(role.name)' needs parameter '\(parameter)'",
                                       hint: "pass it in the play (`- \(role.name): { \(parameter): … }`) or define it in the inventory",

@@ -133,3 +133,23 @@ struct GoldenRenderingTests {
         for _ in 0..<5 { #expect(try project.compile() == first) }
     }
 }
+
+/// The database server config in both flavors: MariaDB 10.11 (Debian 12) and MySQL 8 (Ubuntu).
+struct DatabaseConfigRenderingTests {
+    @Test(arguments: [("mariadb", "primary"), ("mariadb", "replica"), ("mysql8", "primary"), ("mysql8", "replica")])
+    func serverConfigMatchesGolden(flavor: String, role: String) throws {
+        let library = try TemplateLibrary.load(directory: repository.appendingPathComponent("templates").path)
+        let variables: [String: Value] = [
+            "inventory_hostname": .string(role == "primary" ? "db1" : "db2"), "db_role": .string(role),
+            "mysql_flavor": .string(flavor), "server_id": .int(role == "primary" ? 1 : 2), "gtid_domain_id": .int(0),
+            "bind_address": .string(role == "primary" ? "10.0.0.21" : "10.0.0.22"), "binlog_dir": .string("/var/log/mysql"),
+            "tls_dir": .string("/etc/mysql/tls"),
+        ]
+        let text = try TemplateRenderer(library: library).render(file: "db/server.cnf.j2", variables: variables).revealed()
+        let url = fixtures.appendingPathComponent("golden/server-\(flavor)-\(role).cnf")
+        if ProcessInfo.processInfo.environment["RAMPART_RECORD_FIXTURES"] == "1", !FileManager.default.fileExists(atPath: url.path) {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        #expect(text == (try String(contentsOf: url, encoding: .utf8)))
+    }
+}
