@@ -36,8 +36,8 @@ enum BaselineInSwift {
         Host("lb1", address: "10.231.77.10")
         Host("web1", address: "10.231.77.11")
         Host("web2", address: "10.231.77.12")
-        Host("db1", address: "10.231.77.21")
-        Host("db2", address: "10.231.77.22")
+        Host("db1", address: "10.231.77.21", vars: ["server_id": .int(1), "db_role": .string("primary")])
+        Host("db2", address: "10.231.77.22", vars: ["server_id": .int(2), "db_role": .string("replica")])
         Host("mon1", address: "10.231.77.30")
     } groups: {
         Group("loadbalancers", hosts: ["lb1"])

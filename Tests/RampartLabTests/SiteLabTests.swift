@@ -58,6 +58,9 @@ enum SiteLabChecks {
         let noop = try rampart(["plan", "-i", labInventory, site, "--detailed-exitcode"])
         print(String(format: "site: cold apply %.1f s, no-op plan %.2f s", cold, Date().timeIntervalSince(noopStarted)))
         #expect(noop.status == 0, "not converged right after apply:\n\(noop.stdout)")
+        // The data tier's servers: ids, replica read-only, TLS on, local_infile off, private bind.
+        #expect(try EngineLabChecks.exec("db1", "mysql -NBe 'SELECT @@server_id, @@read_only, @@have_ssl, @@local_infile, @@bind_address'") == "1\t0\tYES\t0\t10.231.77.21\n")
+        #expect(try EngineLabChecks.exec("db2", "mysql -NBe 'SELECT @@server_id, @@read_only, @@have_ssl, @@local_infile, @@bind_address'") == "2\t1\tYES\t0\t10.231.77.22\n")
 
         let ca = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-ca-\(getpid()).pem").path
         let show = try rampart(["ca", "show", "--pem", "-i", labInventory])
