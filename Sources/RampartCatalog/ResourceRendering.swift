@@ -108,6 +108,7 @@ struct ResourceRendering {
             r.password = sensitive(r.password, "password")
             r.caFile = r.caFile.map { path($0, "ca_file") }
             checkHost(r.primary, field: "primary", what: "the replication primary")
+            r.primaryAddress = inventory.host(named: r.primary)?.address
             return .replication(r)
         case .certificate(var r):
             r.commonName = text(r.commonName, "common_name")

@@ -132,6 +132,8 @@ public struct MySQLFacts: Sendable, Hashable, Codable {
         }
     }
 
+    /// `SHOW SLAVE STATUS` of the default channel (empty when the server replicates from nobody).
+    public var replication: [String: String] = [:]
     /// Database name → (character set, collation).
     public var databases: [String: [String]] = [:]
     /// `user@host` → account.

@@ -69,7 +69,8 @@ public enum HostPlanner {
         case .certificate(let c): return CertificatePlanner.plan(c, resource, &context)
         case .mysqlDatabase(let d): return MySQLDatabasePlanner.plan(d, resource, &context)
         case .mysqlUser(let u): return MySQLUserPlanner.plan(u, resource, &context)
-        case .firewall, .replication:
+        case .replication(let r): return ReplicationPlanner.plan(r, resource, &context)
+        case .firewall:
             context.error("the engine cannot apply \(resource.id.kind.rawValue) resources yet",
                           hint: "they arrive with the reference deployment; remove the resource for now", resource: resource.id)
             return []

@@ -21,8 +21,9 @@ struct PlanningFixtureTests {
 
     @Test(arguments: cases)
     func plannedStepsMatch(name: String) throws {
-        let fixture = try #require(try Yams.load(yaml: String(contentsOf: fixtures.appendingPathComponent("\(name).yml"), encoding: .utf8)) as? [String: Any])
-        let catalog = try Self.catalog(resources: fixture["resources"] ?? [], vars: fixture["vars"] as? [String: Any] ?? [:])
+        let text = try String(contentsOf: fixtures.appendingPathComponent("\(name).yml"), encoding: .utf8)
+        let fixture = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let catalog = try Self.catalog(resources: Self.resourcesText(text), vars: fixture["vars"] as? [String: Any] ?? [:])
         let facts = try FixtureFacts.make(fixture["facts"] as? [String: Any] ?? [:])
         let (plan, diagnostics) = HostPlanner.plan(catalog: catalog, facts: facts)
         let actual = plan.steps.map { "\($0.action.symbol) \(label($0)): \($0.summary)" } + diagnostics.map { "error: \($0.message)" }
@@ -45,16 +46,29 @@ struct PlanningFixtureTests {
             : "\(step.resource.kind.rawValue):" + step.resources.map(\.name).joined(separator: ",")
     }
 
+    /// The fixture's `resources:` block as written (re-dumping YAML would reorder keys, and a
+    /// resource's first key is its kind).
+    static func resourcesText(_ fixture: String) -> String {
+        var lines: [Substring] = []
+        var inside = false
+        for line in fixture.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("resources:") { inside = true; continue }
+            if inside && !line.isEmpty && !line.hasPrefix(" ") && !line.hasPrefix("#") { break }
+            if inside { lines.append(line) }
+        }
+        return lines.map { "      " + $0 }.joined(separator: "\n")
+    }
+
     /// One host's catalog from resources written as in a playbook.
-    static func catalog(resources: Any, vars: [String: Any]) throws -> HostCatalog {
+    static func catalog(resources: String, vars: [String: Any]) throws -> HostCatalog {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-plan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let inventory: [String: Any] = ["hosts": ["h1": ["address": "10.0.0.1", "vars": vars]], "groups": ["web": ["hosts": ["h1"]]]]
+        let inventory: [String: Any] = ["hosts": ["h1": ["address": "10.0.0.1", "vars": vars], "db1": ["address": "10.0.0.21"]],
+                                        "groups": ["web": ["hosts": ["h1"]]]]
         try Yams.dump(object: inventory).write(to: folder.appendingPathComponent("inventory.yml"), atomically: true, encoding: .utf8)
-        let playbook: [String: Any] = ["name": "fixture", "roles": ["r": ["resources": resources]],
-                                       "plays": [["name": "p", "hosts": "all", "roles": ["r"]]]]
-        try Yams.dump(object: playbook).write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
+        let playbook = "name: fixture\nroles:\n  r:\n    resources:\n\(resources.trimmingCharacters(in: .whitespaces).isEmpty ? "      []" : resources)\nplays:\n  - { name: p, hosts: h1, roles: [r] }\n"
+        try playbook.write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
         let project = try Project.load(inventory: folder.appendingPathComponent("inventory.yml").path,
                                        playbook: folder.appendingPathComponent("playbooks/site.yml").path)
         return try #require(try project.compile()["h1"])
@@ -113,6 +127,7 @@ enum FixtureFacts {
                                                       sslType: value["ssl"] as? String ?? "", maxConnections: value["max"] as? Int ?? 0)
             }
             for (name, value) in mysql["privileges"] as? [String: [String]] ?? [:] { m.privileges[name] = Set(value) }
+            m.replication = (mysql["replication"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
             facts.mysql = m
         }
         facts.manifest = (object["manifest"] as? [String] ?? []).map(ManagedEntry.init)

@@ -6,7 +6,7 @@ import RampartModel
 enum MySQLProbe: FactProbe {
     static func section(for catalog: HostCatalog) -> ProbeSection? {
         let wanted = catalog.resources.contains {
-            switch $0.spec { case .mysqlDatabase, .mysqlUser: return true; default: return false }
+            switch $0.spec { case .mysqlDatabase, .mysqlUser, .replication: return true; default: return false }
         }
         guard wanted else { return nil }
         let sql = """
@@ -15,7 +15,9 @@ enum MySQLProbe: FactProbe {
         SELECT CONCAT('G|', grantee, '|', table_schema, '|', privilege_type) FROM information_schema.schema_privileges;
         SELECT CONCAT('G|', grantee, '|*|', privilege_type) FROM information_schema.user_privileges WHERE privilege_type <> 'USAGE';
         """
-        let script = "if command -v mysql >/dev/null 2>&1 && mysql -NB -e 'SELECT 1' >/dev/null 2>&1; then echo 'Q|up'; mysql -NB <<'RAMPART_SQL'\n\(sql)\nRAMPART_SQL\nfi\ntrue"
+        // SHOW SLAVE STATUS\G prints `Key: value` lines; each becomes `R|Key|value`.
+        let replication = "mysql -e 'SHOW SLAVE STATUS\\G' | sed -n 's/^ *\\([A-Za-z_]*\\): \\(.*\\)$/R|\\1|\\2/p; s/^ *\\([A-Za-z_]*\\):$/R|\\1|/p'"
+        let script = "if command -v mysql >/dev/null 2>&1 && mysql -NB -e 'SELECT 1' >/dev/null 2>&1; then echo 'Q|up'; mysql -NB <<'RAMPART_SQL'\n\(sql)\nRAMPART_SQL\n\(replication)\nfi\ntrue"
         return ProbeSection(name: "mysql", script: script) { output, facts in
             var mysql: MySQLFacts?
             for line in output.split(separator: "\n") {
@@ -25,6 +27,7 @@ enum MySQLProbe: FactProbe {
                 case "D" where f.count == 4: mysql?.databases[f[1]] = [f[2], f[3]]
                 case "U" where f.count == 6:
                     mysql?.accounts[f[1]] = MySQLFacts.Account(plugin: f[2], authentication: f[3], sslType: f[4], maxConnections: Int(f[5]) ?? 0)
+                case "R" where f.count >= 3: mysql?.replication[f[1]] = f[2...].joined(separator: "|")
                 case "G" where f.count == 4:
                     // grantee is 'user'@'host'
                     let grantee = f[1].replacingOccurrences(of: "'", with: "")

@@ -8,6 +8,8 @@ public struct ReplicationResource: ResourceDescription {
     public var channel: String
     /// The inventory host that is the primary.
     public var primary: String
+    /// Its address, filled in by the catalog from the inventory.
+    public var primaryAddress: String?
     public var port: Int
     public var user: String
     public var password: SensitiveText
