@@ -7,8 +7,9 @@ import RampartModel
 ///
 /// Order: deletions of resources that left the playbook (pruning, newest first), then the
 /// catalog's resources in its dependency order (adjacent package installs merged into one apt
-/// run), then handlers (reload/restart/run) of resources whose subscriptions changed, plus any
-/// handler an interrupted apply journalled and did not finish.
+/// run). A handler (reload/restart/run of a resource whose subscriptions changed, or one an
+/// interrupted apply journalled) runs at its own resource's place in that order, as in Puppet:
+/// what comes after a database server's restart sees the new configuration.
 public enum HostPlanner {
     public static func plan(catalog: HostCatalog, facts: HostFacts,
                             certificates: [ResourceID: CertificateMaterial] = [:]) -> (HostPlan, [Diagnostic]) {
@@ -45,7 +46,7 @@ public enum HostPlanner {
             steps += plan(resource, &context)
         }
         flush()
-        steps += handlers(after: &steps, context)
+        steps = placeHandlers(handlers(after: &steps, context), in: steps, context)
 
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired
@@ -121,6 +122,22 @@ public enum HostPlanner {
             }
         }
         return steps
+    }
+
+    /// Inserts each handler after the last step of a resource at or before its own in the catalog.
+    static func placeHandlers(_ handlers: [Step], in steps: [Step], _ context: PlanContext) -> [Step] {
+        let position = Dictionary(context.catalog.resources.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func rank(_ step: Step) -> Int { step.resources.compactMap { position[$0] }.max() ?? -1 }
+        var result = steps
+        for handler in handlers {
+            let own = rank(handler)
+            let index = result.lastIndex { !$0.isHandler && rank($0) <= own }.map { $0 + 1 } ?? 0
+            // After any handler already placed there, to keep their catalog order.
+            var insertAt = index
+            while insertAt < result.count && result[insertAt].isHandler && rank(result[insertAt]) <= own { insertAt += 1 }
+            result.insert(handler, at: insertAt)
+        }
+        return result
     }
 
     /// Journals each step's handlers and plans the handlers themselves.
