@@ -18,7 +18,10 @@ import Yams
 ///
 /// Variables may also live beside the inventory, as in Ansible: `group_vars/<group>.yml` or
 /// `group_vars/<group>/*.yml`, `host_vars/<host>.yml` or `host_vars/<host>/*.yml`
-/// (`group_vars/all` is the inventory level). A file there may be a vault file (`rampart vault
+/// (`group_vars/all` is the inventory level) — in the inventory's folder (shared by every
+/// inventory there) and in `<inventory name>/` beside it (this inventory's own).
+/// `vault: { password_file: }` names the vault password file when RAMPART_VAULT_PASSWORD_FILE
+/// is not set (meant for a lab, whose secrets are not secret). A file there may be a vault file (`rampart vault
 /// encrypt`): every value in it is a secret. A value written `!env NAME` is a secret read from
 /// the environment. A variable set twice at the same level is an error, not a silent override.
 public struct InventoryLoader {
@@ -30,7 +33,7 @@ public struct InventoryLoader {
         self.environment = environment
     }
 
-    static let topKeys = ["connection", "vars", "hosts", "groups", "ca"]
+    static let topKeys = ["connection", "vars", "hosts", "groups", "ca", "vault"]
     static let hostKeys = ["address", "connection", "vars"]
     static let groupKeys = ["hosts", "children", "connection", "vars"]
     static let connectionKeys = ["port", "user", "key", "known_hosts", "host_key_checking", "become",
@@ -65,6 +68,10 @@ public struct InventoryLoader {
             case "connection": inventory.connection = connection(entry.value, source, directory, what: "the inventory's connection")
             case "vars": inventory.vars = vars(entry.value, source, what: "the inventory's vars")
             case "hosts": hostsNode = entry.value
+            case "vault":
+                for item in source.mapping(entry.value, what: "the inventory's `vault`", allowed: ["password_file"]) ?? [] {
+                    inventory.vaultPasswordFile = source.string(item.value, what: "`password_file` of the inventory's `vault`").map { resolve($0, directory) }
+                }
             case "ca":
                 for item in source.mapping(entry.value, what: "the inventory's `ca`", allowed: ["directory"]) ?? [] {
                     inventory.caDirectory = source.string(item.value, what: "`directory` of the inventory's `ca`").map { resolve($0, directory) }
@@ -108,7 +115,13 @@ public struct InventoryLoader {
             }
         }
         reportCycles(in: inventory, source, groupEntries)
-        mergeVarsDirectories(into: &inventory, directory: directory, source)
+        let base = ((source.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let vault = environment["RAMPART_VAULT_PASSWORD_FILE"] == nil
+            ? inventory.vaultPasswordFile.map { VaultPassword(environment: ["RAMPART_VAULT_PASSWORD_FILE": $0]) } ?? self.vault : self.vault
+        // Shared by every inventory in the folder, then this inventory's own folder.
+        for folder in [directory, directory + "/" + base] {
+            mergeVarsDirectories(into: &inventory, directory: folder, vault: vault, source)
+        }
         reportConflicts(in: inventory, source)
         return inventory
     }
@@ -245,16 +258,16 @@ public struct InventoryLoader {
 
     // MARK: - group_vars/ and host_vars/
 
-    private func mergeVarsDirectories(into inventory: inout Inventory, directory: String, _ source: YAMLSource) {
+    private func mergeVarsDirectories(into inventory: inout Inventory, directory: String, vault: VaultPassword?, _ source: YAMLSource) {
         let groupNames = ["all"] + inventory.groups.map(\.name)
-        for (name, file, vars) in varsFiles(in: directory + "/group_vars", kind: "group", known: groupNames, source) {
+        for (name, file, vars) in varsFiles(in: directory + "/group_vars", kind: "group", known: groupNames, vault: vault, source) {
             if name == "all" {
                 merge(vars, into: &inventory.vars, owner: "all hosts", file: file, source)
             } else if let index = inventory.groups.firstIndex(where: { $0.name == name }) {
                 merge(vars, into: &inventory.groups[index].vars, owner: "group '\(name)'", file: file, source)
             }
         }
-        for (name, file, vars) in varsFiles(in: directory + "/host_vars", kind: "host", known: inventory.hosts.map(\.name), source) {
+        for (name, file, vars) in varsFiles(in: directory + "/host_vars", kind: "host", known: inventory.hosts.map(\.name), vault: vault, source) {
             if let index = inventory.hosts.firstIndex(where: { $0.name == name }) {
                 merge(vars, into: &inventory.hosts[index].vars, owner: "host '\(name)'", file: file, source)
             }
@@ -275,7 +288,7 @@ public struct InventoryLoader {
     }
 
     /// Every vars file under `folder`, as (owner name, file path, variables), in name order.
-    private func varsFiles(in folder: String, kind: String, known: [String], _ source: YAMLSource)
+    private func varsFiles(in folder: String, kind: String, known: [String], vault: VaultPassword?, _ source: YAMLSource)
         -> [(String, String, [String: Value])] {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return [] }
@@ -305,7 +318,7 @@ public struct InventoryLoader {
             }
             var merged: [String: Value] = [:]
             for file in files {
-                for (key, value) in readVarsFile(file, source) {
+                for (key, value) in readVarsFile(file, vault: vault, source) {
                     if merged[key] != nil {
                         source.absorb([.error("variable '\(key)' of \(kind) '\(owner)' is set in two files under \(path)",
                                               hint: "keep one definition", at: SourceLocation(file: file, line: 1, column: 1))])
@@ -319,7 +332,7 @@ public struct InventoryLoader {
     }
 
     /// One vars file's variables; a vault file is decrypted and all its values become secrets.
-    private func readVarsFile(_ path: String, _ parent: YAMLSource) -> [String: Value] {
+    private func readVarsFile(_ path: String, vault: VaultPassword?, _ parent: YAMLSource) -> [String: Value] {
         guard let data = FileManager.default.contents(atPath: path) else {
             parent.absorb([.error("cannot read \(path)", hint: "check its permissions", at: SourceLocation(file: path, line: 1, column: 1))])
             return [:]

@@ -52,6 +52,9 @@ public struct Inventory: Sendable, Hashable {
     /// Where the internal CA lives on the control node (`ca: { directory: }`); nil: the default,
     /// `.rampart/ca-<inventory name>/` beside the inventory file.
     public var caDirectory: String?
+    /// A file holding the vault password for this inventory (`vault: { password_file: }`), used
+    /// when RAMPART_VAULT_PASSWORD_FILE is not set — for a lab whose secrets are not secret.
+    public var vaultPasswordFile: String?
     /// The file it was loaded from, if any; ignored by `==`.
     public var declared: Provenance
 

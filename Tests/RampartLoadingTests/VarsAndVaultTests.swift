@@ -97,3 +97,17 @@ struct VaultTests {
         #expect(throws: DiagnosticError.self) { try VaultPassword(environment: [:]).get() }
     }
 }
+
+struct InventoryOwnFolderTests {
+    @Test func ownVarsFolderAndVaultPasswordFile() throws {
+        // No RAMPART_VAULT_PASSWORD_FILE: the inventory's own password file decrypts its vault.
+        let inventory = try InventoryLoader(vault: nil, environment: [:])
+            .load(path: fixtures.appendingPathComponent("valid/own/own.yml").path)
+        let h1 = try #require(inventory.host(named: "h1"))
+        let vars = inventory.variables(for: h1).vars
+        #expect(vars["shared"] == .string("from the folder-wide group_vars"))
+        guard case .secret(let token)? = vars["token"] else { Issue.record("token should be a secret: \(vars)"); return }
+        #expect(token.withRevealed { $0 } == "own-vault-secret-31")
+        #expect(inventory.vaultPasswordFile?.hasSuffix("valid/own/own.vault-password") == true)
+    }
+}
