@@ -27,7 +27,8 @@ enum BaselineInSwift {
         }
     }
 
-    static let labInventory = Inventory(
+    static let labInventory: Inventory = {
+        var inventory = Inventory(
         connection: ConnectionSettings(user: "root", key: "/var/lib/rampart-lab/id_ed25519",
                                        knownHosts: "/var/lib/rampart-lab/known_hosts", hostKeyChecking: "strict",
                                        connectTimeout: 10),
@@ -36,16 +37,24 @@ enum BaselineInSwift {
         Host("lb1", address: "10.231.77.10")
         Host("web1", address: "10.231.77.11")
         Host("web2", address: "10.231.77.12")
-        Host("db1", address: "10.231.77.21", vars: ["server_id": .int(1), "db_role": .string("primary")])
-        Host("db2", address: "10.231.77.22", vars: ["server_id": .int(2), "db_role": .string("replica")])
+        Host("db1", address: "10.231.77.21", vars: ["server_id": .int(1), "db_role": .string("primary"), "db_replica": .string("db2")])
+        Host("db2", address: "10.231.77.22", vars: ["server_id": .int(2), "db_role": .string("replica"), "db_primary": .string("db1")])
         Host("mon1", address: "10.231.77.30")
     } groups: {
         Group("loadbalancers", hosts: ["lb1"])
         Group("webservers", hosts: ["web1", "web2"])
-        Group("databases", hosts: ["db1", "db2"])
+        // From the lab's vault file (inventories/lab/group_vars/databases/vault.yml); the lab's
+        // passwords are not secret, so the test may spell them out.
+        Group("databases", children: ["db_primary", "db_replicas"],
+              vars: ["replication_password": .secret(Secret("lab-repl-9f3c")), "app_db_password": .secret(Secret("lab-app-41d7"))])
+        Group("db_primary", hosts: ["db1"])
+        Group("db_replicas", hosts: ["db2"])
         Group("monitoring", hosts: ["mon1"])
         Group("acme")
     }
+        inventory.vaultPasswordFile = repository.appendingPathComponent("inventories/lab.vault-password").path
+        return inventory
+    }()
 }
 
 struct SwiftModelTests {

@@ -55,8 +55,12 @@ enum AcmeLabChecks {
 
         """)
         inventory = "ca: { directory: \(packageRoot.path)/inventories/.rampart/ca-lab }\n" + inventory
+        inventory = inventory.replacingOccurrences(of: "vault: { password_file: lab.vault-password }",
+                                                   with: "vault: { password_file: \(packageRoot.path)/inventories/lab.vault-password }")
         let acmeInventory = folder + "/lab-acme.yml"
         try inventory.write(toFile: acmeInventory, atomically: true, encoding: .utf8)
+        // The lab's own vars folder (its vault) serves this copy too.
+        try FileManager.default.createSymbolicLink(atPath: folder + "/lab-acme", withDestinationPath: packageRoot.path + "/inventories/lab")
         let pebbleCert = try String(contentsOfFile: folder + "/cert.pem", encoding: .utf8)
         _ = try EngineLabChecks.exec("lb1", "mkdir -p /etc/rampart && printf '%s' '\(pebbleCert)' > /etc/rampart/acme-server-ca.pem")
 

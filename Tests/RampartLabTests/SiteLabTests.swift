@@ -61,6 +61,19 @@ enum SiteLabChecks {
         // The data tier's servers: ids, replica read-only, TLS on, local_infile off, private bind.
         #expect(try EngineLabChecks.exec("db1", "mysql -NBe 'SELECT @@server_id, @@read_only, @@have_ssl, @@local_infile, @@bind_address'") == "1\t0\tYES\t0\t10.231.77.21\n")
         #expect(try EngineLabChecks.exec("db2", "mysql -NBe 'SELECT @@server_id, @@read_only, @@have_ssl, @@local_infile, @@bind_address'") == "2\t1\tYES\t0\t10.231.77.22\n")
+        // Replication: GTID over TLS that verifies db1's certificate, and a row crosses it.
+        let status = try EngineLabChecks.exec("db2", "mysql -e 'SHOW SLAVE STATUS\\G'")
+        for expected in ["Slave_IO_Running: Yes", "Slave_SQL_Running: Yes", "Using_Gtid: Slave_Pos", "Master_SSL_Verify_Server_Cert: Yes", "Master_Host: 10.231.77.21"] {
+            #expect(status.contains(expected), "replica status lacks \(expected):\n\(status)")
+        }
+        _ = try EngineLabChecks.exec("db1", "mysql -e \"CREATE TABLE IF NOT EXISTS app.crossing (id INT PRIMARY KEY, note VARCHAR(40)); REPLACE INTO app.crossing VALUES (1, 'written on db1')\"")
+        var crossed = ""
+        for _ in 0..<20 {
+            crossed = try EngineLabChecks.exec("db2", "mysql -NBe 'SELECT note FROM app.crossing WHERE id=1' 2>/dev/null || true")
+            if crossed == "written on db1\n" { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        #expect(crossed == "written on db1\n", "the row did not reach the replica")
 
         let ca = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-ca-\(getpid()).pem").path
         let show = try rampart(["ca", "show", "--pem", "-i", labInventory])
