@@ -66,6 +66,37 @@ extension HostFacts {
     }
 }
 
+/// Line formats two probes share (the state probe looks at to-be-pruned resources the same way
+/// the kind probes look at managed ones): one printer and one parser each.
+enum ProbeLines {
+    /// `find PATH… -maxdepth 0` printing `S|type|owner|group|mode|size|link target|path`.
+    static func find(_ paths: String) -> String {
+        "find \(paths) -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null"
+    }
+
+    /// Parses the part after `S|`; nil for a malformed line.
+    static func file(_ rest: Substring) -> (path: String, fact: FileFact)? {
+        let f = Sh.fields(rest, 7)
+        guard f.count == 7, let size = Int(f[4]) else { return nil }
+        let kind: FileFact.Kind = f[0] == "f" ? .regular : f[0] == "d" ? .directory : f[0] == "l" ? .symlink : .other
+        let mode = String(repeating: "0", count: max(0, 4 - f[3].count)) + f[3]
+        return (f[6], FileFact(kind: kind, owner: f[1], group: f[2], mode: mode, size: size,
+                               linkTarget: kind == .symlink ? f[5] : nil))
+    }
+
+    /// `dpkg-query -W` printing `<prefix>name|status|version`.
+    static func dpkg(_ names: String, prefix: String = "") -> String {
+        "dpkg-query -W -f='\(prefix)${Package}|${db:Status-Abbrev}|${Version}\\n' -- \(names) 2>/dev/null"
+    }
+
+    /// Parses `name|status|version`.
+    static func package(_ rest: Substring) -> (name: String, fact: PackageFact)? {
+        let f = Sh.fields(rest, 3)
+        guard f.count == 3 else { return nil }
+        return (f[0], PackageFact(status: f[1].trimmingCharacters(in: .whitespaces), version: f[2]))
+    }
+}
+
 /// Shell helpers for probe scripts.
 enum Sh {
     static func q(_ word: String) -> String { ShellQuoting.quote(word) }

@@ -36,7 +36,7 @@ enum FileProbe: FactProbe {
             }
         }
         guard !paths.isEmpty else { return nil }
-        var script = "find \(Sh.words(paths)) -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null\n"
+        var script = ProbeLines.find(Sh.words(paths)) + "\n"
         if !hashed.isEmpty {
             let converged = desired.keys.sorted().map { Sh.q("\(desired[$0]!) \($0)") }
             let fetchable = desired.keys.sorted().map { "*" + Sh.q(" \($0)") }
@@ -54,12 +54,7 @@ enum FileProbe: FactProbe {
             for line in output.split(separator: "\n") {
                 switch line.prefix(2) {
                 case "S|":
-                    let f = Sh.fields(line.dropFirst(2), 7)
-                    guard f.count == 7, let size = Int(f[4]) else { continue }
-                    let kind: FileFact.Kind = f[0] == "f" ? .regular : f[0] == "d" ? .directory : f[0] == "l" ? .symlink : .other
-                    let mode = String(repeating: "0", count: max(0, 4 - f[3].count)) + f[3]
-                    facts.files[f[6]] = FileFact(kind: kind, owner: f[1], group: f[2], mode: mode, size: size,
-                                                 linkTarget: kind == .symlink ? f[5] : nil)
+                    if let (path, fact) = ProbeLines.file(line.dropFirst(2)) { facts.files[path] = fact }
                 case "H|":
                     let f = Sh.fields(line.dropFirst(2), 2)
                     if f.count == 2 { hashes[f[1]] = f[0] }

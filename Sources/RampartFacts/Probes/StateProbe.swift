@@ -14,13 +14,13 @@ enum StateProbe: FactProbe {
         [ -r \(manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
         \(skip)k=${l%%:*}; n=${l#*:}
         case "$k" in
-        file) find "$n" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null; [ -e "/var/lib/rampart/originals$n" ] && printf 'O|%s\\n' "$n" ;;
-        directory|symlink) find "$n" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null ;;
-        package) dpkg-query -W -f='P|${Package}|${db:Status-Abbrev}|${Version}\\n' -- "$n" 2>/dev/null ;;
+        file) \(ProbeLines.find("\"$n\"")); [ -e "\(HostPaths.original(""))$n" ] && printf 'O|%s\\n' "$n" ;;
+        directory|symlink) \(ProbeLines.find("\"$n\"")) ;;
+        package) \(ProbeLines.dpkg("\"$n\"", prefix: "P|")) ;;
         service) printf 'V|%s|%s\\n' "$n" "$(systemctl show -p LoadState,ActiveState,UnitFileState --value -- "$n.service" 2>/dev/null | tr '\\n' '|')" ;;
         user) getent passwd "$n" | sed 's/^/U|/' ;;
         group) getent group "$n" | sed 's/^/G|/' ;;
-        sysctl) find "/etc/sysctl.d/60-rampart-$n.conf" -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null ;;
+        sysctl) \(ProbeLines.find("\"\(HostPaths.sysctlFile("$n"))\"")) ;;
         esac
         done < \(manifest)
         true
@@ -40,14 +40,9 @@ enum StateProbe: FactProbe {
                     let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
                     if parts.count == 2 { facts.pendingHandlers.append(PendingHandler(resource: parts[0], action: parts[1])) }
                 case "S":
-                    let s = Sh.fields(Substring(rest), 7)
-                    guard s.count == 7, let size = Int(s[4]) else { continue }
-                    let kind: FileFact.Kind = s[0] == "f" ? .regular : s[0] == "d" ? .directory : s[0] == "l" ? .symlink : .other
-                    facts.files[s[6]] = FileFact(kind: kind, owner: s[1], group: s[2], mode: String(repeating: "0", count: max(0, 4 - s[3].count)) + s[3],
-                                                 size: size, linkTarget: kind == .symlink ? s[5] : nil)
+                    if let (path, fact) = ProbeLines.file(Substring(rest)) { facts.files[path] = fact }
                 case "P":
-                    let p = Sh.fields(Substring(rest), 3)
-                    if p.count == 3 { facts.packages[p[0]] = PackageFact(status: p[1].trimmingCharacters(in: .whitespaces), version: p[2]) }
+                    if let (name, fact) = ProbeLines.package(Substring(rest)) { facts.packages[name] = fact }
                 case "V":
                     // systemctl prints the properties in its own fixed order: LoadState, ActiveState, UnitFileState.
                     let v = rest.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
