@@ -165,11 +165,11 @@ enum SecretFiles {
     static func write(_ secret: Secret, to path: String, vault: VaultPassword?) throws {
         var data = secret.withRevealed { Data($0.utf8) }
         if let vault, vault.isConfigured { data = try Vault.encrypt(data, password: try vault.get()) }
-        try atomicWrite(data, to: path, mode: 0o600)
+        try AtomicFile.write(data, to: path, mode: 0o600)
     }
 
     static func writePublic(_ text: String, to path: String) throws {
-        try atomicWrite(Data(text.utf8), to: path, mode: 0o644)
+        try AtomicFile.write(Data(text.utf8), to: path, mode: 0o644)
     }
 
     static func read(_ path: String, vault: VaultPassword?) throws -> Secret {
@@ -181,16 +181,5 @@ enum SecretFiles {
             return Secret(String(decoding: try Vault.decrypt(data, password: try vault.get()), as: UTF8.self))
         }
         return Secret(String(decoding: data, as: UTF8.self))
-    }
-
-    static func atomicWrite(_ data: Data, to path: String, mode: Int) throws {
-        let temp = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temp, contents: data, attributes: [.posixPermissions: mode]) else {
-            throw DiagnosticError(.error("cannot write \(temp)", hint: "check the CA folder's permissions"))
-        }
-        guard rename(temp, path) == 0 else {
-            unlink(temp)
-            throw DiagnosticError(.error("cannot replace \(path): \(String(cString: strerror(errno)))"))
-        }
     }
 }

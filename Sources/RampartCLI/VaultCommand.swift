@@ -108,16 +108,9 @@ enum VaultFiles {
         }
     }
 
-    /// Writes through a temp file and rename, so the file is never half-written, mode 0600.
+    /// Vault files are mode 0600 and never half-written.
     static func write(_ data: Data, to path: String) throws {
-        let temp = path + ".rampart-tmp"
-        guard FileManager.default.createFile(atPath: temp, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw DiagnosticError(.error("cannot write \(temp)", hint: "check the folder's permissions"))
-        }
-        guard rename(temp, path) == 0 else {
-            unlink(temp)
-            throw DiagnosticError(.error("cannot replace \(path): \(String(cString: strerror(errno)))"))
-        }
+        try AtomicFile.write(data, to: path, mode: 0o600)
     }
 
     /// A new password: from RAMPART_VAULT_PASSWORD_FILE, or asked twice on the terminal.
