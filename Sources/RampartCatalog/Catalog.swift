@@ -16,13 +16,11 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     public var resources: [Resource]
     /// The host's `apt_proxy` variable: packages are fetched through it.
     public var aptProxy: String?
-    /// The largest `serial` of this host's plays (nil: all hosts at once).
-    public var serial: Int?
     /// Set when a rolling play includes the host: the roll's name, size and hooks (rendered for this host).
     public var rolling: Rolling?
 
     public init(host: String, playbook: String = "default", address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = [],
-                aptProxy: String? = nil, serial: Int? = nil) {
+                aptProxy: String? = nil) {
         self.host = host
         self.playbook = playbook
         self.address = address
@@ -30,7 +28,6 @@ public struct HostCatalog: Sendable, Hashable, Codable {
         self.waitsFor = waitsFor
         self.resources = resources
         self.aptProxy = aptProxy
-        self.serial = serial
     }
 
     public func resource(_ id: ResourceID) -> Resource? { resources.first { $0.id == id } }

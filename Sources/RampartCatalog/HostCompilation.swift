@@ -33,7 +33,6 @@ struct HostCompilation {
 
         let inventoryVars = compiler.inventory.variables(for: host).vars
         if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
-        catalog.serial = plays.compactMap(\.serial).max()
         if let play = plays.last(where: { $0.serial != nil }) {
             let base = inventoryVars.merging(["inventory_hostname": .string(host.name),
                                               "host": .map(["name": .string(host.name), "address": .string(host.address)])]) { _, new in new }

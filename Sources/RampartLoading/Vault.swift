@@ -111,12 +111,6 @@ public final class VaultPassword: @unchecked Sendable {
         return cached != nil || environment["RAMPART_VAULT_PASSWORD_FILE"] != nil
     }
 
-    /// Whether a password can be had, possibly by asking.
-    public var isAvailable: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return cached != nil || environment["RAMPART_VAULT_PASSWORD_FILE"] != nil || prompt != nil
-    }
-
     public func get() throws -> Secret {
         lock.lock(); defer { lock.unlock() }
         if let cached { return cached }

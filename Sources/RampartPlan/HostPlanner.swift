@@ -51,7 +51,7 @@ public enum HostPlanner {
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired
         var plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
-                            waitsFor: catalog.waitsFor, serial: catalog.serial, assumed: facts.assumed)
+                            waitsFor: catalog.waitsFor, assumed: facts.assumed)
         plan.rolling = catalog.rolling
         return (plan, context.diagnostics, context.secretPayloads)
     }
@@ -140,13 +140,25 @@ public enum HostPlanner {
         return result
     }
 
+    /// Services and commands subscribed to `id`, with the handler action they journal.
+    static func subscribers(of id: ResourceID, _ context: PlanContext) -> [(ResourceID, String)] {
+        context.catalog.resources.compactMap { r in
+            guard r.subscribes.contains(id) else { return nil }
+            switch r.spec {
+            case .service(let s) where s.state == .running: return (r.id, s.refresh.rawValue)
+            case .command: return (r.id, "run")
+            default: return nil
+            }
+        }
+    }
+
     /// Journals each step's handlers and plans the handlers themselves.
     static func handlers(after steps: inout [Step], _ context: PlanContext) -> [Step] {
         var triggered: Set<ResourceID> = []
         for index in steps.indices {
             var journal: [String] = []
             for id in steps[index].resources {
-                for (handler, action) in FilePlanner.subscribers(of: id, context) where !steps[index].triggers.contains(handler) {
+                for (handler, action) in subscribers(of: id, context) where !steps[index].triggers.contains(handler) {
                     steps[index].triggers.append(handler)
                     journal.append("\(handler) \(action)")
                     triggered.insert(handler)

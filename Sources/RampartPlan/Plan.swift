@@ -117,21 +117,19 @@ public struct HostPlan: Sendable, Hashable, Codable {
     /// The manifest to write after applying (nil when the host's manifest is already right).
     public var manifest: [String]?
     public var waitsFor: [String]
-    public var serial: Int?
     /// The host's rolling play, with its hooks: applied `serial` hosts at a time.
     public var rolling: Rolling?
     /// True when facts were assumed (offline plan), not read.
     public var assumed: Bool
 
     public init(host: String, playbook: String, fingerprint: String, steps: [Step], manifest: [String]?, waitsFor: [String] = [],
-                serial: Int? = nil, assumed: Bool = false) {
+                assumed: Bool = false) {
         self.host = host
         self.playbook = playbook
         self.fingerprint = fingerprint
         self.steps = steps
         self.manifest = manifest
         self.waitsFor = waitsFor
-        self.serial = serial
         self.assumed = assumed
     }
 

@@ -79,18 +79,6 @@ enum FilePlanner {
                      payload: payload, note: note)]
     }
 
-    /// Services and commands subscribed to `id`, with the handler action they journal.
-    static func subscribers(of id: ResourceID, _ context: PlanContext) -> [(ResourceID, String)] {
-        context.catalog.resources.compactMap { r in
-            guard r.subscribes.contains(id) else { return nil }
-            switch r.spec {
-            case .service(let s) where s.state == .running: return (r.id, s.refresh.rawValue)
-            case .command: return (r.id, "run")
-            default: return nil
-            }
-        }
-    }
-
     static func statString(_ owner: String?, _ group: String?, _ mode: String?) -> (format: String, value: String) {
         var format: [String] = [], value: [String] = []
         if let owner { format.append("%U"); value.append(owner) }
