@@ -1,5 +1,10 @@
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestion {
+    /// `did you mean 'x'?` for the closest candidate, or nil when none is close.
+    public static func didYouMean(_ word: String, in candidates: [String]) -> String? {
+        closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
+    }
+
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }

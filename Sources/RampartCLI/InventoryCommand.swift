@@ -33,7 +33,7 @@ struct InventoryCommand: ParsableCommand {
         let inventory = try Diagnostics.loadInventory(path: inventory)
         if let name = host {
             guard let host = inventory.host(named: name) else {
-                let hint = Suggestion.closest(to: name, in: inventory.hosts.map(\.name)).map { "did you mean '\($0)'?" }
+                let hint = Suggestion.didYouMean(name, in: inventory.hosts.map(\.name))
                 throw DiagnosticError(.error("host '\(name)' is not in the inventory", hint: hint ?? "see `rampart inventory -i …`"))
             }
             try writeJSON(Value.map(inventory.variables(for: host).vars).jsonObject)

@@ -53,7 +53,7 @@ public struct CatalogCompiler {
             let (hosts, unmatched) = HostSelection(play.hosts).resolve(in: inventory)
             for pattern in unmatched {
                 let names = inventory.groups.map(\.name) + inventory.hosts.map(\.name)
-                let hint = Suggestion.closest(to: pattern.trimmingPrefix("!"), in: names).map { "did you mean '\($0)'?" }
+                let hint = Suggestion.didYouMean(pattern.trimmingPrefix("!"), in: names)
                     ?? "groups: \(inventory.groups.map(\.name).joined(separator: ", "))"
                 problems.add([.error("play '\(play.name)' applies to '\(pattern)', which matches no host or group of the inventory",
                                      hint: hint, at: play.declared.location(of: "hosts"))])
@@ -68,13 +68,13 @@ public struct CatalogCompiler {
         for play in playbook.plays {
             for use in play.roles {
                 guard let role = playbook.roles[use.role] else {
-                    let hint = Suggestion.closest(to: use.role, in: Array(playbook.roles.keys)).map { "did you mean '\($0)'?" }
+                    let hint = Suggestion.didYouMean(use.role, in: Array(playbook.roles.keys))
                     problems.add([.error("role '\(use.role)' does not exist", hint: hint ?? "define it in the playbook or in roles/\(use.role).yml",
                                          at: use.declared.location)])
                     continue
                 }
                 for parameter in use.parameters.keys.sorted() where !role.parameters.contains(parameter) {
-                    let hint = Suggestion.closest(to: parameter, in: role.parameters).map { "did you mean '\($0)'?" }
+                    let hint = Suggestion.didYouMean(parameter, in: role.parameters)
                         ?? (role.parameters.isEmpty ? "role '\(role.name)' takes no parameters"
                             : "its parameters: \(role.parameters.joined(separator: ", "))")
                     problems.add([.error("role '\(role.name)' has no parameter '\(parameter)'", hint: hint,

@@ -75,7 +75,7 @@ struct HostCompilation {
     /// A rolling hook with its command rendered for this host; the hook host must exist.
     private mutating func hook(_ hook: RollingHook, _ variables: [String: Value], _ origin: SourceLocation?) -> RollingHook? {
         guard compiler.inventory.host(named: hook.on) != nil else {
-            let hint = Suggestion.closest(to: hook.on, in: compiler.inventory.hosts.map(\.name)).map { "did you mean '\($0)'?" }
+            let hint = Suggestion.didYouMean(hook.on, in: compiler.inventory.hosts.map(\.name))
             diagnostics.append(.error("a rolling step runs on '\(hook.on)', which is not a host of the inventory", hint: hint, at: origin))
             return nil
         }
@@ -177,7 +177,7 @@ struct HostCompilation {
             for (field, reference) in resource.requires.map({ ("requires", $0) }) + resource.subscribes.map({ ("subscribes", $0) }) {
                 guard index[reference] != nil else {
                     let sameKind = ids.filter { $0.kind == reference.kind }.map(\.description)
-                    let hint = Suggestion.closest(to: reference.description, in: sameKind).map { "did you mean '\($0)'?" }
+                    let hint = Suggestion.didYouMean(reference.description, in: sameKind)
                         ?? "no \(reference.kind.rawValue) resource of that name is declared for this host"
                     diagnostics.append(.error("\(resource.id) \(field) \(reference), which is not declared for this host", hint: hint,
                                               at: resource.declared.location(of: field)))

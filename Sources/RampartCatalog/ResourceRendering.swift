@@ -183,7 +183,7 @@ struct ResourceRendering {
 
     private mutating func checkHost(_ name: String, field: String, what: String) {
         guard inventory.host(named: name) == nil else { return }
-        let hint = Suggestion.closest(to: name, in: inventory.hosts.map(\.name)).map { "did you mean '\($0)'?" }
+        let hint = Suggestion.didYouMean(name, in: inventory.hosts.map(\.name))
             ?? "name a host of the inventory"
         error("\(what) '\(name)' is not a host of the inventory", hint: hint, field: field)
     }

@@ -159,14 +159,14 @@ public struct InventoryLoader {
             case "hosts":
                 for (member, memberNode) in source.stringList(entry.value, what: "hosts of group '\(name)'") {
                     if hostNames.contains(member) { group.hosts.append(member); continue }
-                    let hint = Suggestion.closest(to: member, in: hostNames).map { "did you mean '\($0)'?" }
+                    let hint = Suggestion.didYouMean(member, in: hostNames)
                         ?? "declare it under `hosts:` first"
                     source.error("group '\(name)' lists host '\(member)', which is not in the inventory", hint: hint, node: memberNode)
                 }
             case "children":
                 for (child, childNode) in source.stringList(entry.value, what: "children of group '\(name)'") {
                     if groupNames.contains(child) { group.children.append(child); continue }
-                    let hint = Suggestion.closest(to: child, in: groupNames).map { "did you mean '\($0)'?" }
+                    let hint = Suggestion.didYouMean(child, in: groupNames)
                         ?? "declare it under `groups:`"
                     source.error("group '\(name)' has child group '\(child)', which does not exist", hint: hint, node: childNode)
                 }
@@ -192,7 +192,7 @@ public struct InventoryLoader {
                 let modes = ["strict", "accept-new", "off"]
                 if modes.contains(mode) { settings.hostKeyChecking = mode } else {
                     source.error("\(field) must be one of \(modes.joined(separator: ", "))",
-                                 hint: Suggestion.closest(to: mode, in: modes).map { "did you mean '\($0)'?" }, node: entry.value)
+                                 hint: Suggestion.didYouMean(mode, in: modes), node: entry.value)
                 }
             case "become": settings.become = source.bool(entry.value, what: field)
             case "become_password_env": settings.becomePasswordEnv = source.string(entry.value, what: field)
@@ -310,7 +310,7 @@ public struct InventoryLoader {
                 continue
             }
             guard known.contains(owner) else {
-                let hint = Suggestion.closest(to: owner, in: known).map { "did you mean '\($0)'?" }
+                let hint = Suggestion.didYouMean(owner, in: known)
                     ?? "rename it after a \(kind) of the inventory, or delete it"
                 source.absorb([.error("\(path) is for \(kind) '\(owner)', which is not in the inventory", hint: hint,
                                       at: SourceLocation(file: path, line: 1, column: 1))])

@@ -200,7 +200,7 @@ public struct PlaybookLoader {
             guard FileManager.default.fileExists(atPath: path) else {
                 missing.insert(name)
                 let names = Array(playbook.roles.keys) + available
-                let hint = Suggestion.closest(to: name, in: names).map { "did you mean '\($0)'?" }
+                let hint = Suggestion.didYouMean(name, in: names)
                     ?? "write it under `roles:` in the playbook or as \(path)"
                 source.absorb([.error("role '\(name)' does not exist", hint: hint, at: location)])
                 continue
@@ -220,7 +220,7 @@ public struct PlaybookLoader {
         let names = playbook.plays.map(\.name)
         for play in playbook.plays {
             for other in play.after where !names.contains(other) {
-                let hint = Suggestion.closest(to: other, in: names).map { "did you mean '\($0)'?" } ?? "plays: \(names.joined(separator: ", "))"
+                let hint = Suggestion.didYouMean(other, in: names) ?? "plays: \(names.joined(separator: ", "))"
                 source.absorb([.error("play '\(play.name)' runs after play '\(other)', which does not exist", hint: hint,
                                       at: play.declared.location(of: "after"))])
             }

@@ -108,7 +108,7 @@ final class YAMLSource {
             }
             seen[key] = keyNode
             if !allowed.isEmpty && !allowed.contains(key) {
-                let hint = Suggestion.closest(to: key, in: allowed).map { "did you mean '\($0)'?" }
+                let hint = Suggestion.didYouMean(key, in: allowed)
                     ?? "allowed keys: \(allowed.joined(separator: ", "))"
                 error("unknown key '\(key)' in \(what)", hint: hint, node: keyNode)
                 continue
@@ -229,7 +229,7 @@ extension YAMLSource {
         guard let text = string(node, what: what) else { return nil }
         if let value = T(rawValue: text) { return value }
         let choices = T.allCases.map(\.rawValue)
-        let hint = Suggestion.closest(to: text, in: choices).map { "did you mean '\($0)'?" }
+        let hint = Suggestion.didYouMean(text, in: choices)
             ?? "choose one of: \(choices.joined(separator: ", "))"
         error("\(what) must be one of \(choices.joined(separator: ", "))", hint: hint, node: node)
         return nil

@@ -92,7 +92,7 @@ struct StrictCheck {
             let name = quoted.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
             guard quoted.first == "\"" || quoted.first == "'" else { return }
             guard let text = library.files[name] else {
-                let hint = Suggestion.closest(to: name, in: Array(library.files.keys)).map { "did you mean '\($0)'?" }
+                let hint = Suggestion.didYouMean(name, in: Array(library.files.keys))
                     ?? "create \(library.displayPath(name))"
                 diagnostics.append(.error("template '\(name)' does not exist", hint: hint, at: locate(token)))
                 return
@@ -118,7 +118,7 @@ struct StrictCheck {
             diagnostics.append(.error("filter '\(name)' makes the output change between runs",
                                       hint: "sort or choose explicitly: a changing file would show as drift", at: locate(token)))
         } else if !knownFilters.contains(name) {
-            let hint = Suggestion.closest(to: name, in: Array(knownFilters)).map { "did you mean '\($0)'?" }
+            let hint = Suggestion.didYouMean(name, in: Array(knownFilters))
                 ?? "filters: \(knownFilters.sorted().joined(separator: ", "))"
             diagnostics.append(.error("unknown filter '\(name)'", hint: hint, at: locate(token)))
         }
@@ -153,7 +153,7 @@ struct StrictCheck {
         } else {
             if reference.guarded { return }
             let names = Array(variables.keys) + scopes.flatMap(\.keys)
-            let hint = Suggestion.closest(to: root, in: names).map { "did you mean '\($0)'?" }
+            let hint = Suggestion.didYouMean(root, in: names)
                 ?? "define '\(root)' in the inventory's vars, a group or host, the role's defaults, or add `|default:…`"
             diagnostics.append(.error("undefined variable '\(root)'", hint: hint, at: locate(token)))
             return

@@ -26,7 +26,7 @@ public final class TemplateRenderer {
     /// Renders `templates/<name>`; throws `DiagnosticError` with every problem found.
     public func render(file name: String, variables: [String: Value]) throws -> SensitiveText {
         guard let text = library.files[name] else {
-            let hint = Suggestion.closest(to: name, in: Array(library.files.keys)).map { "did you mean '\($0)'?" }
+            let hint = Suggestion.didYouMean(name, in: Array(library.files.keys))
                 ?? "create \(library.displayPath(name))"
             throw DiagnosticError(.error("template '\(name)' does not exist under \(library.root)/", hint: hint))
         }
