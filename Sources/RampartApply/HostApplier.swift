@@ -9,6 +9,10 @@ import RampartRemote
 /// never read from the plan file); the applier checks them against the planned hash.
 public typealias PayloadSource = @Sendable (_ host: String, _ path: String) -> [UInt8]?
 
+/// Runs a command on another host of the inventory and returns its standard output (a relayed
+/// payload); throws with the other host's error.
+public typealias RelaySource = @Sendable (_ host: String, _ command: String) async throws -> [UInt8]
+
 /// Applies one host's plan over its connection: steps in order, each re-checking its guard;
 /// handlers that something triggered (or an interrupted run owed); then the manifest and the
 /// lock. The first failing step stops the host; journalled handlers stay owed for the next run.
@@ -16,15 +20,17 @@ public struct HostApplier: Sendable {
     public let plan: HostPlan
     public let connection: HostConnection
     public let payloads: PayloadSource
+    public let relay: RelaySource?
     public let observer: ApplyObserver
     /// Asked before each step: true stops the host there (`--fail-fast` after another host failed).
     public let shouldStop: @Sendable () -> Bool
 
-    public init(plan: HostPlan, connection: HostConnection, payloads: @escaping PayloadSource, observer: ApplyObserver,
-                shouldStop: @escaping @Sendable () -> Bool = { false }) {
+    public init(plan: HostPlan, connection: HostConnection, payloads: @escaping PayloadSource, relay: RelaySource? = nil,
+                observer: ApplyObserver, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.plan = plan
         self.connection = connection
         self.payloads = payloads
+        self.relay = relay
         self.observer = observer
         self.shouldStop = shouldStop
     }
@@ -99,6 +105,21 @@ public struct HostApplier: Sendable {
                                             host: plan.host, step: step.resource.description))
             }
             stdin = bytes
+        case .relay(let source, let command)?:
+            // The other host's output is read whole (bounded by its size), then sent: fine for
+            // an initial copy of a small database; seed big ones with mariabackup by hand.
+            guard let relay else {
+                return (.failed, "", .error("this step needs data from \(source), and no connection to it was offered", host: plan.host, step: step.resource.description))
+            }
+            if let converged = step.body.converged {
+                // Don't pull a dump the guard would throw away.
+                if let check = try? await connection.run(Command("if \(converged); then exit 100; fi", display: "check \(step.resource)")),
+                   check.exitStatus == 100 { return (.unchanged, "", nil) }
+            }
+            do { stdin = try await relay(source, command) } catch {
+                return (.failed, "", .error("reading from \(source) failed: \(Self.diagnostic(error, host: source, step: command).message)",
+                                            host: plan.host, step: step.resource.description))
+            }
         case nil: break
         }
         do {

@@ -109,6 +109,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
 
         let payloads = Engine.payloads(sessions)
+        let relay = Engine.relay(project: project, sessions: sessions)
         live?.start()
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         let failFast = self.failFast
@@ -132,7 +133,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
                 report = await RollingHooks.around(plan, inventory: project.inventory, observer: observer) {
                     applied.withLock { _ = $0.insert(name) }
-                    return await HostApplier(plan: plan, connection: connection, payloads: payloads, observer: observer,
+                    return await HostApplier(plan: plan, connection: connection, payloads: payloads, relay: relay, observer: observer,
                                              shouldStop: { failFast && stop.isSet }).run()
                 }
                 if !report.succeeded && failFast { stop.set() }

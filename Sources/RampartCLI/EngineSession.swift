@@ -113,4 +113,33 @@ enum Engine {
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0.payloads) })
         return { host, key in byHost[host]?[key] }
     }
+
+    /// Runs a command on another inventory host for a relayed payload: over that host's open
+    /// connection when it is in this run, else over a connection opened for it.
+    static func relay(project: Project, sessions: [HostSession]) -> RelaySource {
+        let open = Dictionary(uniqueKeysWithValues: sessions.compactMap { s in s.connection.map { (s.host.name, $0) } })
+        let inventory = project.inventory
+        return { source, command in
+            var opened: SSHConnection?
+            let connection: HostConnection
+            if let existing = open[source] { connection = existing } else {
+                guard let host = inventory.host(named: source) else {
+                    throw DiagnosticError(.error("'\(source)' is not a host of the inventory", host: source))
+                }
+                let fresh = try await ConnectionFactory(inventory: inventory).connect(host)
+                opened = fresh
+                connection = fresh
+            }
+            let result: CommandResult
+            do { result = try await connection.run(Command(command, display: "read for another host: \(command)")) } catch {
+                await opened?.close()
+                throw error
+            }
+            await opened?.close()
+            guard result.succeeded else {
+                throw DiagnosticError(.error("`\(command)` failed on \(source) (exit \(result.exitStatus)): \(result.stderrText.prefix(300))", host: source))
+            }
+            return result.stdout
+        }
+    }
 }

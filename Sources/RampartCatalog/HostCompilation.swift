@@ -56,7 +56,8 @@ struct HostCompilation {
                 applied[role.name] = roleUse
                 guard let variables = variables(for: role, use: roleUse, inventoryVars: inventoryVars) else { continue }
                 for declared in role.resources {
-                    guard let resource = render(declared, variables: variables) else { continue }
+                  for itemVariables in loopItems(declared, variables) {
+                    guard let resource = render(declared, variables: itemVariables) else { continue }
                     if let first = declaredAt[resource.id] {
                         diagnostics.append(.error("\(resource.id) is declared twice for this host",
                                                   hint: "the other is at \(first?.description ?? "(built in Swift)"); keep one",
@@ -65,6 +66,7 @@ struct HostCompilation {
                     }
                     declaredAt[resource.id] = declared.declared.location
                     resources.append(resource)
+                  }
                 }
             }
         }
@@ -157,6 +159,55 @@ struct HostCompilation {
             diagnostics.append(.error("\(error)", at: origin))
         }
         return nil
+    }
+
+    /// The variables of each copy of a looped resource (`item` bound), or the variables alone.
+    private mutating func loopItems(_ declared: Resource, _ variables: [String: Value]) -> [[String: Value]] {
+        guard !declared.loop.isEmpty else { return [variables] }
+        let origin = declared.declared.location(of: "loop")
+        var items: [Value] = []
+        for entry in declared.loop {
+            if let path = Self.variablePath(entry) {
+                switch Self.lookup(path, in: variables) {
+                case .list(let values)?: items += values; continue
+                case nil:
+                    // Did-you-mean among the keys beside the missing one (`groups.webserver` → `webservers`).
+                    let parent = path.count > 1 ? Self.lookup(Array(path.dropLast()), in: variables) : nil
+                    let siblings: [String]
+                    if case .map(let map)? = parent { siblings = map.keys.sorted() } else { siblings = variables.keys.sorted() }
+                    let hint = Suggestion.didYouMean(path.last!, in: siblings) ?? "define it in the inventory or as a role parameter"
+                    diagnostics.append(.error("`loop` names '\(path.joined(separator: "."))', which is not defined for this host", hint: hint, at: origin))
+                    return []
+                default: break  // a scalar: rendered as text below
+                }
+            }
+            guard let text = renderText(entry, variables, origin) else { return [] }
+            guard let plain = text.plainText else {
+                diagnostics.append(.error("a `loop` item is a secret, which would appear in resource names", at: origin))
+                return []
+            }
+            items.append(.string(plain))
+        }
+        return items.map { item in variables.merging(["item": item]) { _, new in new } }
+    }
+
+    /// `{{ a.b.c }}` → [a, b, c]; nil for any other template.
+    static func variablePath(_ text: String) -> [String]? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") else { return nil }
+        let inner = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
+        let parts = inner.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let identifier = { (p: String) in !p.isEmpty && p.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }
+        return parts.allSatisfy(identifier) ? parts : nil
+    }
+
+    static func lookup(_ path: [String], in variables: [String: Value]) -> Value? {
+        guard let first = path.first, var value = variables[first] else { return nil }
+        for key in path.dropFirst() {
+            guard case .map(let map) = value, let next = map[key] else { return nil }
+            value = next
+        }
+        return value
     }
 
     private mutating func render(_ declared: Resource, variables: [String: Value]) -> Resource? {

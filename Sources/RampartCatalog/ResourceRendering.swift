@@ -26,6 +26,7 @@ struct ResourceRendering {
         result.spec = spec(resource.spec)
         result.requires = resource.requires.map { reference($0) }
         result.subscribes = resource.subscribes.map { reference($0) }
+        result.loop = []  // expanded by the host's compilation
         return diagnostics.count == before ? result : nil
     }
 
@@ -103,6 +104,7 @@ struct ResourceRendering {
             }
             return .mysqlUser(r)
         case .replication(var r):
+            guard r.state == .present else { return .replication(r) }
             r.primary = text(r.primary, "primary")
             r.user = text(r.user, "user")
             r.password = sensitive(r.password, "password")

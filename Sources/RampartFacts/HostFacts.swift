@@ -132,8 +132,19 @@ public struct MySQLFacts: Sendable, Hashable, Codable {
         }
     }
 
-    /// `SHOW SLAVE STATUS` of the default channel (empty when the server replicates from nobody).
+    /// `SELECT VERSION()`: `10.11.6-MariaDB-0+deb12u1` or `8.0.36-0ubuntu0.22.04.1`.
+    public var version: String = ""
+    /// `@@read_only` (MySQL 8: `@@super_read_only` too).
+    public var readOnly: Bool = false
+    /// The server has replicated before (`@@gtid_slave_pos` or MySQL's `gtid_executed` from a
+    /// source is set), so it is not a new replica that needs an initial copy.
+    public var hasReplicated: Bool = false
+    /// The stable part of `SHOW REPLICA STATUS` of the default channel (empty when the server
+    /// replicates from nobody), under MariaDB's names (`Master_Host`, `Slave_IO_Running`, …) for
+    /// both flavors. Positions and lag are left out: they move with every write and would make
+    /// the facts' fingerprint useless for saved plans.
     public var replication: [String: String] = [:]
+    public var isMySQL8: Bool { !version.isEmpty && !version.contains("MariaDB") }
     /// Database name → (character set, collation).
     public var databases: [String: [String]] = [:]
     /// `user@host` → account.

@@ -7,7 +7,7 @@ import Yams
 struct ResourceReader {
     let source: YAMLSource
 
-    static let commonKeys = ["requires", "subscribes"]
+    static let commonKeys = ["requires", "subscribes", "loop"]
     static let kindKeys: [ResourceKind: [String]] = [
         .package: ["state", "version"],
         .file: ["content", "template", "owner", "group", "mode", "validate", "state"],
@@ -20,7 +20,7 @@ struct ResourceReader {
         .firewall: ["input", "forward", "rules", "confirm_within"],
         .mysqlDatabase: ["charset", "collation", "state"],
         .mysqlUser: ["host", "password", "privileges", "require_tls", "max_connections", "state"],
-        .replication: ["primary", "port", "user", "password", "tls", "ca_file", "read_only"],
+        .replication: ["primary", "port", "user", "password", "tls", "ca_file", "read_only", "initial_copy", "state"],
         .certificate: ["common_name", "alt_names", "issuer", "cert", "key", "ca", "bundle", "owner", "group", "valid_days", "renew_before"],
         .command: ["run", "creates", "unless", "on_change_only"],
     ]
@@ -66,7 +66,9 @@ struct ResourceReader {
         locations["name"] = source.location(nameNode)
         let what = "\(kind.rawValue) '\(name)'"
         var missing = false
-        for field in Self.required[kind] ?? [] where fields[field] == nil {
+        // A replication `state: absent` (this server is a primary) names no source.
+        let absent = kind == .replication && fields["state"]?.string == "absent"
+        for field in absent ? [] : Self.required[kind] ?? [] where fields[field] == nil {
             source.error("\(what) needs `\(field):`", hint: "add `\(field): …` to it", node: nameNode)
             missing = true
         }
@@ -76,6 +78,11 @@ struct ResourceReader {
         var resource = Resource(spec, declared: Provenance(source.location(node), fields: locations))
         resource.requires = f.references("requires")
         resource.subscribes = f.references("subscribes")
+        if let loop = fields["loop"] {
+            // `loop: "{{ groups.webservers }}"` or `loop: [a, b]`.
+            if case .scalar = loop { resource.loop = source.string(loop, what: "`loop` of \(what)").map { [$0] } ?? [] }
+            else { resource.loop = f.strings("loop") }
+        }
         return f.failed ? nil : resource
     }
 
@@ -131,10 +138,17 @@ struct ResourceReader {
                                                 maxConnections: f.int("max_connections", 1...100_000),
                                                 state: f.choice("state", Presence.self) ?? .present))
         case .replication:
+            if f.choice("state", Presence.self) == .absent {
+                for key in ["primary", "user", "password", "port", "tls", "ca_file", "read_only", "initial_copy"] where f.fields[key] != nil {
+                    f.error("replication '\(name)' with `state: absent` (a primary) takes no `\(key)`", hint: "remove it", field: key)
+                }
+                return .replication(.primary(channel: name))
+            }
             return .replication(ReplicationResource(channel: name, primary: f.string("primary") ?? "",
                                                     port: f.int("port", 1...65535) ?? 3306, user: f.string("user") ?? "",
                                                     password: f.sensitive("password") ?? "", tls: f.bool("tls") ?? true,
-                                                    caFile: f.string("ca_file"), readOnly: f.bool("read_only") ?? true))
+                                                    caFile: f.string("ca_file"), readOnly: f.bool("read_only") ?? true,
+                                                    initialCopy: f.bool("initial_copy") ?? true))
         case .certificate:
             return .certificate(CertificateResource(name, commonName: f.string("common_name") ?? "",
                                                     subjectAltNames: f.strings("alt_names"),

@@ -29,6 +29,13 @@ extension ResourceConvertible {
         return copy
     }
 
+    /// One copy of this resource per item, each seeing it as `{{ item }}` (see `Resource.loop`).
+    public func loop(_ items: String...) -> Resource {
+        var copy = resource
+        copy.loop += items
+        return copy
+    }
+
     /// This resource refreshes (reload, restart, run) when one of the given ones changes.
     public func subscribes(_ ids: ResourceID...) -> Resource {
         var copy = resource

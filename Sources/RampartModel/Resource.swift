@@ -54,13 +54,18 @@ public struct Resource: Sendable, Hashable, Codable {
     public var requires: [ResourceID]
     /// Resources whose change triggers this one (a service reloads, a command runs); implies `requires`.
     public var subscribes: [ResourceID]
+    /// One resource per item, the item bound to `item` (like Ansible's `loop:`): each entry is a
+    /// template, and a single `{{ a.b }}` entry naming a list (`{{ groups.webservers }}`) stands
+    /// for that list's items. Empty: one resource, no `item`. The catalog expands it.
+    public var loop: [String]
     public var declared: Provenance
 
-    public init(_ spec: ResourceSpec, requires: [ResourceID] = [], subscribes: [ResourceID] = [],
+    public init(_ spec: ResourceSpec, requires: [ResourceID] = [], subscribes: [ResourceID] = [], loop: [String] = [],
                 declared: Provenance = Provenance()) {
         self.spec = spec
         self.requires = requires
         self.subscribes = subscribes
+        self.loop = loop
         self.declared = declared
     }
 

@@ -81,6 +81,7 @@ public enum HostPlanner {
     /// Resources in the host's manifest that the catalog no longer has: planned as removals.
     static func prune(_ context: inout PlanContext) -> [Step] {
         let current = Set(context.catalog.resources.map(\.id.description))
+        let isReplica = context.catalog.resources.contains { if case .replication(let r) = $0.spec { return r.state == .present }; return false }
         var steps: [Step] = []
         for entry in context.facts.manifest.reversed() where !current.contains(entry.id) {
             guard let id = ResourceID(reference: entry.id) else { continue }
@@ -109,7 +110,10 @@ public enum HostPlanner {
             case .sysctl:
                 if let step = SysctlPlanner.deleteStep(id.name, id, context) { steps.append(step) }
             case .mysqlUser:
-                // An account dropped from the playbook is dropped from the server (accounts are config).
+                // An account dropped from the playbook is dropped from the server (accounts are
+                // config) — but not on a replica: its accounts are its primary's, replicated (a
+                // demoted primary keeps them; a drop there would be a transaction of its own).
+                if isReplica { continue }
                 let parts = id.name.split(separator: "@", maxSplits: 1).map(String.init)
                 if parts.count == 2, context.facts.mysql?.accounts[id.name] != nil {
                     steps.append(Step([id], .delete, summary: "DROP USER \(id.name) (no longer managed)",

@@ -23,6 +23,9 @@ public enum StepAction: String, Sendable, Hashable, Codable {
 public enum Payload: Sendable, Hashable, Codable {
     case text(String)
     case sensitive(sha256: String, path: String)
+    /// The output of `command` run on another host of the inventory, streamed through the
+    /// control node at apply time (a replica's initial copy of its primary's data).
+    case relay(host: String, command: String)
 }
 
 /// One change on one host: what, why, and the script that makes it so.

@@ -154,6 +154,7 @@ struct StrictCheck {
             if reference.guarded { return }
             let names = Array(variables.keys) + scopes.flatMap(\.keys)
             let hint = Suggestion.didYouMean(root, in: names)
+                ?? (root == "item" ? "`item` exists only in a resource with `loop:`" : nil)
                 ?? "define '\(root)' in the inventory's vars, a group or host, the role's defaults, or add `|default:…`"
             diagnostics.append(.error("undefined variable '\(root)'", hint: hint, at: locate(token)))
             return

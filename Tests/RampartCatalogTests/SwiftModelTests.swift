@@ -32,21 +32,22 @@ enum BaselineInSwift {
         connection: ConnectionSettings(user: "root", key: "/var/lib/rampart-lab/id_ed25519",
                                        knownHosts: "/var/lib/rampart-lab/known_hosts", hostKeyChecking: "strict",
                                        connectTimeout: 10),
-        vars: ["apt_proxy": .string("http://10.231.77.1:8888"), "site_domain": .string("www.foobar.com")]
+        // The last three from the lab's vault file (inventories/lab/group_vars/all/vault.yml);
+        // the lab's passwords are not secret, so the test may spell them out.
+        vars: ["apt_proxy": .string("http://10.231.77.1:8888"), "site_domain": .string("www.foobar.com"),
+               "replication_password": .secret(Secret("lab-repl-9f3c")), "app_db_password": .secret(Secret("lab-app-41d7")),
+               "exporter_db_password": .secret(Secret("lab-exp-7c2e"))]
     ) {
         Host("lb1", address: "10.231.77.10")
         Host("web1", address: "10.231.77.11")
         Host("web2", address: "10.231.77.12")
-        Host("db1", address: "10.231.77.21", vars: ["server_id": .int(1), "db_role": .string("primary"), "db_replica": .string("db2")])
-        Host("db2", address: "10.231.77.22", vars: ["server_id": .int(2), "db_role": .string("replica"), "db_primary": .string("db1")])
+        Host("db1", address: "10.231.77.21", vars: ["server_id": .int(1)])
+        Host("db2", address: "10.231.77.22", vars: ["server_id": .int(2)])
         Host("mon1", address: "10.231.77.30")
     } groups: {
         Group("loadbalancers", hosts: ["lb1"])
         Group("webservers", hosts: ["web1", "web2"])
-        // From the lab's vault file (inventories/lab/group_vars/databases/vault.yml); the lab's
-        // passwords are not secret, so the test may spell them out.
-        Group("databases", children: ["db_primary", "db_replicas"],
-              vars: ["replication_password": .secret(Secret("lab-repl-9f3c")), "app_db_password": .secret(Secret("lab-app-41d7"))])
+        Group("databases", children: ["db_primary", "db_replicas"])
         Group("db_primary", hosts: ["db1"])
         Group("db_replicas", hosts: ["db2"])
         Group("monitoring", hosts: ["mon1"])
@@ -143,19 +144,22 @@ struct GoldenRenderingTests {
     }
 }
 
-/// The database server config in both flavors: MariaDB 10.11 (Debian 12) and MySQL 8 (Ubuntu).
+/// The database server config in both flavors: MariaDB 10.11 (Debian 12) and MySQL 8 (Ubuntu):
+/// the role-independent server file, and the role file for the primary and a replica.
 struct DatabaseConfigRenderingTests {
-    @Test(arguments: [("mariadb", "primary"), ("mariadb", "replica"), ("mysql8", "primary"), ("mysql8", "replica")])
-    func serverConfigMatchesGolden(flavor: String, role: String) throws {
+    @Test(arguments: [("mariadb", "server"), ("mysql8", "server"), ("mariadb", "primary"), ("mariadb", "replica"),
+                      ("mysql8", "primary"), ("mysql8", "replica")])
+    func configMatchesGolden(flavor: String, role: String) throws {
         let library = try TemplateLibrary.load(directory: repository.appendingPathComponent("templates").path)
         let variables: [String: Value] = [
-            "inventory_hostname": .string(role == "primary" ? "db1" : "db2"), "db_role": .string(role),
-            "mysql_flavor": .string(flavor), "server_id": .int(role == "primary" ? 1 : 2), "gtid_domain_id": .int(0),
-            "bind_address": .string(role == "primary" ? "10.0.0.21" : "10.0.0.22"), "binlog_dir": .string("/var/log/mysql"),
+            "inventory_hostname": .string(role == "replica" ? "db2" : "db1"), "db_role": .string(role),
+            "mysql_flavor": .string(flavor), "server_id": .int(role == "replica" ? 2 : 1), "gtid_domain_id": .int(0),
+            "bind_address": .string(role == "replica" ? "10.0.0.22" : "10.0.0.21"), "binlog_dir": .string("/var/log/mysql"),
             "tls_dir": .string("/etc/mysql/tls"),
         ]
-        let text = try TemplateRenderer(library: library).render(file: "db/server.cnf.j2", variables: variables).revealed()
-        let url = fixtures.appendingPathComponent("golden/server-\(flavor)-\(role).cnf")
+        let template = role == "server" ? "db/server.cnf.j2" : "db/role.cnf.j2"
+        let text = try TemplateRenderer(library: library).render(file: template, variables: variables).revealed()
+        let url = fixtures.appendingPathComponent(role == "server" ? "golden/server-\(flavor).cnf" : "golden/role-\(flavor)-\(role).cnf")
         if ProcessInfo.processInfo.environment["RAMPART_RECORD_FIXTURES"] == "1", !FileManager.default.fileExists(atPath: url.path) {
             try text.write(to: url, atomically: true, encoding: .utf8)
         }

@@ -44,23 +44,17 @@ enum AcmeLabChecks {
         _ = try sh("for i in $(seq 50); do curl -s --cacert \(folder)/cert.pem https://10.231.77.1:14000/dir >/dev/null && break; sleep 0.1; done")
 
         // The lab inventory with lb1 in `acme`, pointed at pebble, sharing the lab's internal CA.
-        var inventory = try String(contentsOfFile: labInventory, encoding: .utf8)
-        inventory = inventory.replacingOccurrences(of: "  acme:          { hosts: [] }", with: "  acme:          { hosts: [lb1] }")
-        inventory = inventory.replacingOccurrences(of: "  site_domain: www.foobar.com\n", with: """
-          site_domain: www.foobar.com
-          tls_bundle: /etc/haproxy/certs/acme.pem
-          acme_server: https://10.231.77.1:14000/dir
-          acme_ca_bundle: /etc/rampart/acme-server-ca.pem
-          acme_email: ops@foobar.com
+        let acmeInventory = try SiteLabChecks.inventoryCopy(in: folder, name: "lab-acme") { inventory in
+            inventory.replacingOccurrences(of: "  acme:          { hosts: [] }", with: "  acme:          { hosts: [lb1] }")
+                .replacingOccurrences(of: "  site_domain: www.foobar.com\n", with: """
+                  site_domain: www.foobar.com
+                  tls_bundle: /etc/haproxy/certs/acme.pem
+                  acme_server: https://10.231.77.1:14000/dir
+                  acme_ca_bundle: /etc/rampart/acme-server-ca.pem
+                  acme_email: ops@foobar.com
 
-        """)
-        inventory = "ca: { directory: \(packageRoot.path)/inventories/.rampart/ca-lab }\n" + inventory
-        inventory = inventory.replacingOccurrences(of: "vault: { password_file: lab.vault-password }",
-                                                   with: "vault: { password_file: \(packageRoot.path)/inventories/lab.vault-password }")
-        let acmeInventory = folder + "/lab-acme.yml"
-        try inventory.write(toFile: acmeInventory, atomically: true, encoding: .utf8)
-        // The lab's own vars folder (its vault) serves this copy too.
-        try FileManager.default.createSymbolicLink(atPath: folder + "/lab-acme", withDestinationPath: packageRoot.path + "/inventories/lab")
+                """)
+        }
         let pebbleCert = try String(contentsOfFile: folder + "/cert.pem", encoding: .utf8)
         _ = try EngineLabChecks.exec("lb1", "mkdir -p /etc/rampart && printf '%s' '\(pebbleCert)' > /etc/rampart/acme-server-ca.pem")
 

@@ -87,6 +87,8 @@ struct LabIntegrationTests {
         #expect(try rampart(["lab", "down", "-i", labInventory]).status == 0)
         #expect(try rampart(["lab", "up", "-i", labInventory]).status == 0)
         try SiteLabChecks.run()
+        // The data tier: the application through the LB, the replica read-only, promote and back (DataTierLabTests.swift).
+        try DataTierLabChecks.run()
         // The public certificate by ACME (pebble on the control node), through the LB (AcmeLabTests.swift).
         try AcmeLabChecks.run()
     }

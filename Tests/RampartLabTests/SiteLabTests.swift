@@ -49,6 +49,20 @@ enum SiteLabChecks {
         return []
     }
 
+    /// A copy of the lab inventory in `folder` (edited by `edit`), sharing the lab's CA, vault
+    /// and vars folder, so a test can change it without touching the repository's file.
+    static func inventoryCopy(in folder: String, name: String, edit: (String) -> String = { $0 }) throws -> String {
+        var inventory = try String(contentsOfFile: labInventory, encoding: .utf8)
+        inventory = "ca: { directory: \(packageRoot.path)/inventories/.rampart/ca-lab }\n" + edit(inventory)
+        inventory = inventory.replacingOccurrences(of: "vault: { password_file: lab.vault-password }",
+                                                   with: "vault: { password_file: \(packageRoot.path)/inventories/lab.vault-password }")
+        let path = folder + "/\(name).yml"
+        try inventory.write(toFile: path, atomically: true, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: folder + "/\(name)")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/\(name)", withDestinationPath: packageRoot.path + "/inventories/lab")
+        return path
+    }
+
     static func run() throws {
         let started = Date()
         let apply = try rampart(["apply", "-i", labInventory, site, "--yes"])

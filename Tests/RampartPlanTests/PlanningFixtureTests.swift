@@ -128,6 +128,9 @@ enum FixtureFacts {
             }
             for (name, value) in mysql["privileges"] as? [String: [String]] ?? [:] { m.privileges[name] = Set(value) }
             m.replication = (mysql["replication"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
+            m.version = mysql["version"] as? String ?? "10.11.6-MariaDB-0+deb12u1"
+            m.readOnly = mysql["read_only"] as? Bool ?? false
+            m.hasReplicated = mysql["has_replicated"] as? Bool ?? false
             facts.mysql = m
         }
         facts.manifest = (object["manifest"] as? [String] ?? []).map(ManagedEntry.init)

@@ -11,8 +11,8 @@ enum MySQLUserPlanner {
         let id = resource.id
         let name = "\(u.user)@\(u.host)"
         let account = MySQL.account(u.user, u.host)
-        guard let wantedPrivileges = privileges(u, &context, id) else { return [] }
         let mysql = context.facts.mysql
+        guard let wantedPrivileges = privileges(u, &context, id, mariaDB: !(mysql?.isMySQL8 ?? false)) else { return [] }
         if mysql == nil && !context.serverComesLater {
             MySQLDatabasePlanner.unreachable(id, &context)
             return []
@@ -74,7 +74,10 @@ enum MySQLUserPlanner {
     }
 
     /// `SCHEMA|PRIVILEGE` for every privilege the resource lists.
-    static func privileges(_ u: MySQLUserResource, _ context: inout PlanContext, _ id: ResourceID) -> Set<String>? {
+    /// MariaDB 10.5+ stores some privileges under new names (and shows those).
+    static let mariaDBNames = ["REPLICATION CLIENT": "BINLOG MONITOR", "REPLICATION REPLICA": "REPLICATION SLAVE"]
+
+    static func privileges(_ u: MySQLUserResource, _ context: inout PlanContext, _ id: ResourceID, mariaDB: Bool) -> Set<String>? {
         var result: Set<String> = []
         for grant in u.privileges {
             let parts = grant.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -89,7 +92,7 @@ enum MySQLUserPlanner {
                     context.error("ALL PRIVILEGES is refused", hint: "list what the account needs (least privilege)", resource: id)
                     return nil
                 }
-                result.insert("\(schema)|\(privilege)")
+                result.insert("\(schema)|\(mariaDB ? mariaDBNames[privilege] ?? privilege : privilege)")
             }
         }
         return result

@@ -1,0 +1,190 @@
+import ArgumentParser
+import Foundation
+import Rampart
+import RampartApply
+import RampartBasics
+import RampartCatalog
+import RampartLoading
+import RampartModel
+import RampartRemote
+
+/// `rampart db`: operations on the data tier that are not a converge.
+struct DBCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Operate the database tier (switchover).",
+        subcommands: [PromoteCommand.self]
+    )
+}
+
+/// `rampart db promote HOST`: the replica becomes the primary, in a controlled way.
+///
+/// Which server is the primary is written in the inventory (the host in group `db_primary`; the
+/// replicas in `db_replicas`), so the switchover ends by editing those two lists in the
+/// inventory file — comments and layout kept — and applying the playbook with it: the old
+/// primary's role file and the web servers' application config follow, the web play rolling
+/// as usual. Commit the edited inventory afterwards, as after `cargo add`.
+struct PromoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Make a replica the primary: pause writes, catch up, swap roles, re-point the old primary, roll the application.",
+        discussion: """
+        Steps: preflight (HOST replicates from the primary, threads running) → writes paused on the
+        primary (read_only) → HOST catches up to the primary's last GTID (else the pause is undone
+        and nothing changed) → HOST takes writes → the old primary replicates from HOST → the
+        inventory's groups are swapped → the playbook is applied (application config rolled).
+
+          rampart db promote db2 -i inventories/lab.yml            # playbooks/site.yml beside inventories/
+          rampart db promote db1 -i inventories/lab.yml            # and back
+
+        A dead primary cannot be paused: see docs/database.md for that procedure.
+        """
+    )
+
+    @Argument(help: "The replica to promote (an inventory host).")
+    var host: String
+
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); edited in place.")
+    var inventory: String
+
+    @Argument(help: "The playbook to apply afterwards (default: playbooks/site.yml beside the inventory's folder).")
+    var playbook: String?
+
+    @Option(name: .long, help: "The group that holds the primary.")
+    var primaryGroup = "db_primary"
+
+    @Option(name: .long, help: "The group that holds the replicas.")
+    var replicaGroup = "db_replicas"
+
+    @Option(name: .long, help: "Seconds the replica may take to catch up while writes are paused.")
+    var catchUpTimeout = 30
+
+    @Flag(name: .long, help: "Do not ask for confirmation.")
+    var yes = false
+
+    func run() async throws {
+        let playbookPath = playbook ?? URL(fileURLWithPath: inventory).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("playbooks/site.yml").path
+        let project = try Project.load(inventory: inventory, playbook: playbookPath, vault: Diagnostics.vaultPassword)
+        let catalog = try project.compile()
+        guard let target = project.inventory.host(named: host) else {
+            throw DiagnosticError(.error("'\(host)' is not a host of \(inventory)",
+                                         hint: Suggestion.didYouMean(host, in: project.inventory.hosts.map(\.name))))
+        }
+        guard let replication = catalog[host]?.resources.lazy.compactMap({ r -> ReplicationResource? in
+            if case .replication(let x) = r.spec, x.state == .present { return x }
+            return nil
+        }).first else {
+            throw DiagnosticError(.error("\(host) is not a replica in \(playbookPath) (it has no `replication` resource)",
+                                         hint: "promote a host of group `\(replicaGroup)`"))
+        }
+        guard let old = project.inventory.host(named: replication.primary) else {
+            throw DiagnosticError(.error("\(host)'s primary '\(replication.primary)' is not a host of \(inventory)"))
+        }
+        let text = try String(contentsOfFile: inventory, encoding: .utf8)
+        let edited = try InventoryEditor.swapPrimary(text, file: inventory, primaryGroup: primaryGroup, replicaGroup: replicaGroup,
+                                                     oldPrimary: old.name, newPrimary: host)
+        try checkEdited(edited, playbookPath: playbookPath, oldPrimary: old.name)
+
+        Terminal.shared.write("""
+        Switchover: \(host) becomes the primary, \(old.name) its replica.
+          writes on \(old.name) pause until \(host) has caught up (at most \(catchUpTimeout) s), then go to \(host);
+          \(inventory): \(host) moves to `\(primaryGroup)`, \(old.name) to `\(replicaGroup)`;
+          then \(playbookPath) is applied (the application's config rolls to the new primary).
+
+        """)
+        if !yes {
+            guard isatty(STDIN_FILENO) != 0 else {
+                throw DiagnosticError(.error("promote needs confirmation and there is no terminal", hint: "pass --yes"))
+            }
+            Terminal.shared.write("Promote \(host)? Only 'yes' is accepted: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                Terminal.shared.write("Cancelled; nothing changed.\n")
+                return
+            }
+        }
+
+        let factory = ConnectionFactory(inventory: project.inventory)
+        let oldConnection = try await factory.connect(old)
+        let newConnection = try await factory.connect(target)
+        let switchover = Switchover(oldPrimary: .init(name: old.name, address: old.address, connection: oldConnection),
+                                    newPrimary: .init(name: host, address: target.address, connection: newConnection),
+                                    replication: replication, catchUpTimeout: catchUpTimeout,
+                                    progress: { Terminal.shared.write("  \($0)\n") })
+        let started = Monotonic.now()
+        var failure: Switchover.Failure?
+        do {
+            // No apply may run on either server meanwhile: both hosts' Rampart locks are held.
+            try await Self.locked([(old.name, oldConnection), (host, newConnection)]) { try await switchover.run() }
+        } catch let error as Switchover.Failure {
+            failure = error
+        } catch {
+            await oldConnection.close()
+            await newConnection.close()
+            throw error
+        }
+        await oldConnection.close()
+        await newConnection.close()
+        if let failure, !failure.promoted { throw DiagnosticError(failure.diagnostic) }  // nothing moved; the inventory stays
+        // The new primary takes writes: the inventory says so from here on.
+        try AtomicFile.write(Data(edited.utf8), to: inventory, mode: Self.mode(of: inventory))
+        Terminal.shared.write(String(format: "  %@ is the primary (switchover %.1f s); %@ updated: commit it.\n",
+                                     host, Monotonic.now() - started, inventory))
+        if let failure { throw DiagnosticError(failure.diagnostic) }
+        var apply = try ApplyCommand.parse(["-i", inventory, playbookPath, "--yes"])
+        try await apply.run()
+    }
+
+    /// Runs `body` holding the Rampart lock of every host, released in every case.
+    static func locked(_ hosts: [(String, HostConnection)], _ body: () async throws -> Void) async throws {
+        let owner = "rampart db promote from pid \(getpid()), started \(ISO8601DateFormatter().string(from: Date()))"
+        var held: [HostConnection] = []
+        func release() async { for c in held { _ = try? await c.run(Command(HostLock.releaseScript, display: "release lock")) } }
+        for (name, connection) in hosts {
+            let result: CommandResult
+            do { result = try await connection.run(Command(HostLock.acquireScript(owner: owner), display: "lock")) } catch {
+                await release()
+                throw error
+            }
+            guard result.stdoutText.hasPrefix("LOCK|ok") else {
+                await release()
+                let holder = result.stdoutText.split(separator: "|").dropFirst(2).joined(separator: "|").trimmingCharacters(in: .whitespacesAndNewlines)
+                throw DiagnosticError(.error("\(name) is locked by another run: \(holder)", hint: "wait for it to finish, then promote again",
+                                             host: name, step: "lock"))
+            }
+            held.append(connection)
+        }
+        do { try await body() } catch {
+            await release()
+            throw error
+        }
+        await release()
+    }
+
+    /// The edited inventory must load and make the promoted host the primary.
+    private func checkEdited(_ text: String, playbookPath: String, oldPrimary: String) throws {
+        let folder = URL(fileURLWithPath: inventory).deletingLastPathComponent()
+        let probe = folder.appendingPathComponent(".rampart-promote-\(getpid())-" + URL(fileURLWithPath: inventory).lastPathComponent)
+        try text.write(to: probe, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: probe) }
+        // The inventory's own folder (group_vars, vault) is found by name: link it for the probe.
+        let ownFolder = folder.appendingPathComponent(URL(fileURLWithPath: inventory).deletingPathExtension().lastPathComponent)
+        let probeFolder = URL(fileURLWithPath: probe.path).deletingPathExtension()
+        if FileManager.default.fileExists(atPath: ownFolder.path) {
+            try FileManager.default.createSymbolicLink(at: probeFolder, withDestinationURL: ownFolder)
+        }
+        defer { try? FileManager.default.removeItem(at: probeFolder) }
+        let catalog = try Project.load(inventory: probe.path, playbook: playbookPath, vault: Diagnostics.vaultPassword).compile()
+        let replicates = { (name: String) in
+            catalog[name]?.resources.contains { if case .replication(let r) = $0.spec { return r.state == .present && r.primary == (name == oldPrimary ? host : "") } ; return false } ?? false
+        }
+        guard replicates(oldPrimary), catalog[host]?.resources.contains(where: { if case .replication(let r) = $0.spec { return r.state == .absent }; return false }) == true else {
+            throw DiagnosticError(.error("after moving the hosts between `\(primaryGroup)` and `\(replicaGroup)`, \(playbookPath) does not make \(host) the primary and \(oldPrimary) its replica",
+                                         hint: "the plays must select the primary and the replicas by these groups (see playbooks/site.yml)"))
+        }
+    }
+
+    static func mode(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int) ?? 0o644
+    }
+}
