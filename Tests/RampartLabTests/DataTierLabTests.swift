@@ -69,6 +69,24 @@ enum DataTierLabChecks {
         #expect(again.status == 0 && !again.stdout.contains("replication:default"), "\(again.stdout)")
         #expect(try EngineLabChecks.exec("db2", relay) == before, "the second apply touched replication")
 
+        // Broken replication is drift: plan shows it with the reason, apply restarts it.
+        _ = try EngineLabChecks.exec("db2", "mysql -e 'STOP SLAVE'")
+        let broken = try rampart(["plan", "-i", labInventory, SiteLabChecks.site, "--detailed-exitcode"])
+        #expect(broken.status == 2 && broken.stdout.contains("restart replication (stopped"), "\(broken.stdout)")
+        #expect(try rampart(["apply", "-i", labInventory, SiteLabChecks.site, "--yes"]).status == 0)
+        try roles(primary: "db1", replica: "db2")
+
+        // A new replica of a primary whose old binary logs are purged: seeded with the primary's
+        // data (the notes written so far), then replicating.
+        _ = try EngineLabChecks.exec("db1", "mysql -e 'FLUSH BINARY LOGS; PURGE BINARY LOGS BEFORE NOW()'")
+        _ = try EngineLabChecks.exec("db2", "systemctl stop mariadb && rm -rf /var/lib/mysql && mariadb-install-db --user=mysql >/dev/null 2>&1 && systemctl start mariadb")
+        let reseed = try rampart(["apply", "-i", labInventory, SiteLabChecks.site, "--yes"])
+        #expect(reseed.status == 0 && reseed.stdout.contains("initial copy of db1's data"), "\(reseed.stdout)\n\(reseed.stderr)")
+        try roles(primary: "db1", replica: "db2")
+        #expect(try arrives("first-note", on: "db2"), "the seeded replica lacks the primary's data")
+        _ = try app(ca, note: "after-reseed")
+        #expect(try arrives("after-reseed", on: "db2"), "the seeded replica does not replicate")
+
         // Switchover to db2 (on a copy of the inventory: promote edits the file it is given).
         let inventory = try SiteLabChecks.inventoryCopy(in: folder, name: "lab-db")
         var started = Date()
