@@ -13,6 +13,10 @@ public typealias PayloadSource = @Sendable (_ host: String, _ path: String) -> [
 /// payload); throws with the other host's error.
 public typealias RelaySource = @Sendable (_ host: String, _ command: String) async throws -> [UInt8]
 
+/// Opens a NEW connection to the host (not the applier's), for confirming a change that could
+/// lock Rampart out.
+public typealias Reconnect = @Sendable (_ host: String) async throws -> HostConnection
+
 /// Applies one host's plan over its connection: steps in order, each re-checking its guard;
 /// handlers that something triggered (or an interrupted run owed); then the manifest and the
 /// lock. The first failing step stops the host; journalled handlers stay owed for the next run.
@@ -21,16 +25,18 @@ public struct HostApplier: Sendable {
     public let connection: HostConnection
     public let payloads: PayloadSource
     public let relay: RelaySource?
+    public let reconnect: Reconnect?
     public let observer: ApplyObserver
     /// Asked before each step: true stops the host there (`--fail-fast` after another host failed).
     public let shouldStop: @Sendable () -> Bool
 
     public init(plan: HostPlan, connection: HostConnection, payloads: @escaping PayloadSource, relay: RelaySource? = nil,
-                observer: ApplyObserver, shouldStop: @escaping @Sendable () -> Bool = { false }) {
+                reconnect: Reconnect? = nil, observer: ApplyObserver, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.plan = plan
         self.connection = connection
         self.payloads = payloads
         self.relay = relay
+        self.reconnect = reconnect
         self.observer = observer
         self.shouldStop = shouldStop
     }
@@ -126,7 +132,9 @@ public struct HostApplier: Sendable {
             let result = try await connection.run(Command(step.script, stdin: stdin, display: "\(step.action.rawValue) \(step.resource)"))
             let output = (result.stdoutText + result.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
             switch result.exitStatus {
-            case 0 where result.exitSignal == nil: return (.changed, output, nil)
+            case 0 where result.exitSignal == nil:
+                if let confirm = step.confirm, let failure = await confirmed(confirm, step) { return (.failed, output, failure) }
+                return (.changed, output, nil)
             case 100: return (.unchanged, output, nil)
             case 3:
                 return (.rejected, output, .error("the checker rejected the new configuration; the previous one is still in place:\n" + Self.indent(output),
@@ -138,6 +146,30 @@ public struct HostApplier: Sendable {
             }
         } catch {
             return (.failed, "", Self.diagnostic(error, host: plan.host, step: step.resource.description))
+        }
+    }
+
+    /// Runs the confirmation over a new connection; nil when confirmed, else why not.
+    private func confirmed(_ confirm: Confirmation, _ step: Step) async -> Diagnostic? {
+        let undo = "the host restores its previous state within \(confirm.within) s by itself"
+        guard let reconnect else {
+            return .error("this change needs a confirmation over a new connection, which this run cannot open; \(undo)",
+                          host: plan.host, step: step.resource.description)
+        }
+        do {
+            let fresh = try await reconnect(plan.host)
+            let result = try await fresh.run(Command(confirm.script, display: "confirm \(step.resource)"))
+            await fresh.close()
+            guard result.succeeded else {
+                return .error("confirming the change failed: \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))",
+                              hint: undo, host: plan.host, step: step.resource.description)
+            }
+            return nil
+        } catch {
+            let reason = Self.diagnostic(error, host: plan.host, step: step.resource.description).message
+            return .error("after the change, a new SSH connection failed (\(reason)): the change would lock Rampart out",
+                          hint: "\(undo); fix the rules (SSH must stay open from the admin network) and apply again",
+                          host: plan.host, step: step.resource.description)
         }
     }
 

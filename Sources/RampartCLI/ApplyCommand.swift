@@ -110,6 +110,11 @@ struct ApplyCommand: AsyncParsableCommand {
 
         let payloads = Engine.payloads(sessions)
         let relay = Engine.relay(project: project, sessions: sessions)
+        let inventoryModel = project.inventory
+        let reconnect: Reconnect = { name in
+            guard let host = inventoryModel.host(named: name) else { throw DiagnosticError(.error("'\(name)' is not a host of the inventory")) }
+            return try await ConnectionFactory(inventory: inventoryModel).connect(host)
+        }
         live?.start()
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         let failFast = self.failFast
@@ -133,7 +138,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
                 report = await RollingHooks.around(plan, inventory: project.inventory, observer: observer) {
                     applied.withLock { _ = $0.insert(name) }
-                    return await HostApplier(plan: plan, connection: connection, payloads: payloads, relay: relay, observer: observer,
+                    return await HostApplier(plan: plan, connection: connection, payloads: payloads, relay: relay, reconnect: reconnect, observer: observer,
                                              shouldStop: { failFast && stop.isSet }).run()
                 }
                 if !report.succeeded && failFast { stop.set() }

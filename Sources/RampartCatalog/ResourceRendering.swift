@@ -85,11 +85,13 @@ struct ResourceRendering {
             return .sysctl(r)
         case .firewall(var r):
             r.name = text(r.name, "name")
-            for index in r.rules.indices {
-                r.rules[index].from = r.rules[index].from.map { text($0, "rules") }
-                for source in r.rules[index].from { checkSource(source) }
-            }
+            r.rules = r.rules.map { rule($0, field: "rules") }
             return .firewall(r)
+        case .firewallRule(var r):
+            r.name = text(r.name, "name")
+            r.rule = rule(r.rule, field: "from")
+            r.rule.comment = r.name
+            return .firewallRule(r)
         case .mysqlDatabase(var r):
             r.name = text(r.name, "name")
             return .mysqlDatabase(r)
@@ -188,6 +190,25 @@ struct ResourceRendering {
         let hint = Suggestion.didYouMean(name, in: inventory.hosts.map(\.name))
             ?? "name a host of the inventory"
         error("\(what) '\(name)' is not a host of the inventory", hint: hint, field: field)
+    }
+
+    /// A firewall rule with its sources rendered, checked and resolved to addresses (`host:web1`
+    /// → its address, `group:webservers` → each member's); the names stay in the comment.
+    private mutating func rule(_ rule: FirewallResource.Rule, field: String) -> FirewallResource.Rule {
+        var result = rule
+        let sources = rule.from.map { text($0, field) }
+        for source in sources { checkSource(source) }
+        result.from = sources.flatMap { source -> [String] in
+            if source.hasPrefix("host:") { return inventory.host(named: String(source.dropFirst(5))).map { [$0.address] } ?? [] }
+            if source.hasPrefix("group:") {
+                let name = String(source.dropFirst(6))
+                let members = name == "all" ? inventory.hosts.map(\.name) : inventory.members(of: name)
+                return members.compactMap { inventory.host(named: $0)?.address }
+            }
+            return [source]
+        }
+        if result.comment == nil, sources != ["any"] { result.comment = sources.joined(separator: ", ") }
+        return result
     }
 
     /// `any`, an IPv4/IPv6 address or CIDR, `host:NAME` or `group:NAME`.

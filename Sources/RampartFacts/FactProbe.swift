@@ -22,6 +22,14 @@ public enum HostPaths {
     /// Where the version of a file from before Rampart first managed it is kept (pruning restores it).
     public static func original(_ path: String) -> String { "/var/lib/rampart/originals" + path }
 
+    /// The firewall: the persisted ruleset, the candidate awaiting confirmation, the ruleset to
+    /// restore if it is not confirmed, and the hash of the live ruleset Rampart last confirmed.
+    public static let nftablesConf = "/etc/nftables.conf"
+    public static let nftablesCandidate = "/etc/nftables.conf.rampart-new"
+    public static let firewallPrevious = "/var/lib/rampart/firewall.previous"
+    public static let firewallLiveHash = "/var/lib/rampart/firewall.sha256"
+    public static let firewallRollbackUnit = "rampart-firewall-rollback"
+
     /// Where a sysctl resource persists its value.
     public static func sysctlFile(_ key: String) -> String { "/etc/sysctl.d/60-rampart-\(key).conf" }
     public static func sysctlContent(_ key: String, _ value: String) -> String { "\(key) = \(value)\n" }

@@ -23,6 +23,7 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var manifest: [ManagedEntry] = []
     /// The MySQL-compatible server's accounts and databases (nil: not asked, or the server is not running).
     public var mysql: MySQLFacts?
+    public var firewall: FirewallFacts?
     /// Files (among those to prune) whose pre-Rampart original is kept on the host.
     public var originals: Set<String> = []
     /// Handlers journalled by an apply that did not finish them.
@@ -170,4 +171,22 @@ public struct PendingHandler: Sendable, Hashable, Codable {
     /// `reload`, `restart` or `run`.
     public var action: String
     public init(resource: ResourceIDText, action: String) { self.resource = resource; self.action = action }
+}
+
+/// The host's nftables state (nil when `nft` is not installed).
+public struct FirewallFacts: Sendable, Hashable, Codable {
+    /// /etc/nftables.conf as it is (nil when missing).
+    public var persisted: String?
+    /// SHA-256 of `nft list ruleset` now, and as recorded when Rampart last confirmed a ruleset:
+    /// different means someone changed the live rules.
+    public var liveHash: String
+    public var confirmedHash: String?
+    /// `systemctl is-enabled nftables`.
+    public var enabled: String
+    public init(persisted: String?, liveHash: String, confirmedHash: String?, enabled: String) {
+        self.persisted = persisted
+        self.liveHash = liveHash
+        self.confirmedHash = confirmedHash
+        self.enabled = enabled
+    }
 }

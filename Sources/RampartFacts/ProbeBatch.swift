@@ -13,7 +13,7 @@ import RampartRemote
 public struct ProbeBatch: Sendable {
     public static let probes: [any FactProbe.Type] = [
         StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, AccountProbe.self,
-        SysctlProbe.self, CommandGuardProbe.self, MySQLProbe.self,
+        SysctlProbe.self, CommandGuardProbe.self, MySQLProbe.self, FirewallProbe.self,
     ]
 
     public let host: String

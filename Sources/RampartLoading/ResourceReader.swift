@@ -18,6 +18,7 @@ struct ResourceReader {
         .group: ["gid", "system", "state"],
         .sysctl: ["value", "persist"],
         .firewall: ["input", "forward", "rules", "confirm_within"],
+        .firewallRule: ["port", "ports", "proto", "from"],
         .mysqlDatabase: ["charset", "collation", "state"],
         .mysqlUser: ["host", "password", "privileges", "require_tls", "max_connections", "state"],
         .replication: ["primary", "port", "user", "password", "tls", "ca_file", "read_only", "initial_copy", "state"],
@@ -128,6 +129,14 @@ struct ResourceReader {
                                               forward: f.choice("forward", FirewallResource.Policy.self) ?? .drop,
                                               rules: f.firewallRules("rules"),
                                               confirmWithin: f.int("confirm_within", 10...3600) ?? 60))
+        case .firewallRule:
+            var ports = f.int("port", 1...65535).map { [$0] } ?? []
+            ports += f.ints("ports", 1...65535)
+            if f.fields["port"] == nil && f.fields["ports"] == nil {
+                f.error("firewall_rule '\(name)' needs `port:` or `ports:`", hint: "e.g. `port: 443`", field: nil)
+            }
+            return .firewallRule(FirewallRuleResource(name, ports: ports, proto: f.choice("proto", FirewallResource.TransportProtocol.self) ?? .tcp,
+                                                      from: f.fields["from"] == nil ? ["any"] : f.strings("from")))
         case .mysqlDatabase:
             return .mysqlDatabase(MySQLDatabaseResource(name, charset: f.string("charset") ?? "utf8mb4",
                                                         collation: f.string("collation"),
@@ -230,6 +239,17 @@ private final class Fields {
 
     func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
         fields[key].flatMap { track(source.int($0, what: "`\(key)` of \(what)", range: range)) }
+    }
+
+    func ints(_ key: String, _ range: ClosedRange<Int>) -> [Int] {
+        guard let node = fields[key] else { return [] }
+        guard case .sequence(let items) = node else {
+            error("`\(key)` of \(what) must be a list of numbers", hint: "write `\(key): [80, 443]`", field: key)
+            return []
+        }
+        let values = items.compactMap { source.int($0, what: "an entry of `\(key)` of \(what)", range: range) }
+        _ = track(values)
+        return values
     }
 
     func mode(_ key: String) -> String? {

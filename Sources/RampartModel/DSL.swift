@@ -138,6 +138,7 @@ extension Resource {
     }
 
     public static func firewall(_ ruleset: FirewallResource) -> Resource { Resource(.firewall(ruleset)) }
+    public static func firewallRule(_ rule: FirewallRuleResource) -> Resource { Resource(.firewallRule(rule)) }
     public static func mysqlDatabase(_ database: MySQLDatabaseResource) -> Resource { Resource(.mysqlDatabase(database)) }
     public static func mysqlUser(_ user: MySQLUserResource) -> Resource { Resource(.mysqlUser(user)) }
     public static func replication(_ replication: ReplicationResource) -> Resource { Resource(.replication(replication)) }

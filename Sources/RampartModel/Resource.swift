@@ -4,6 +4,7 @@ import RampartBasics
 /// reference (`file:/etc/nginx/nginx.conf`).
 public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case package, file, directory, symlink, service, user, group, sysctl, firewall
+    case firewallRule = "firewall_rule"
     case mysqlDatabase = "mysql_database", mysqlUser = "mysql_user", replication, certificate, command
 }
 
@@ -83,6 +84,7 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
     case group(UnixGroupResource)
     case sysctl(SysctlResource)
     case firewall(FirewallResource)
+    case firewallRule(FirewallRuleResource)
     case mysqlDatabase(MySQLDatabaseResource)
     case mysqlUser(MySQLUserResource)
     case replication(ReplicationResource)
@@ -101,6 +103,7 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .group(let r): return r
         case .sysctl(let r): return r
         case .firewall(let r): return r
+        case .firewallRule(let r): return r
         case .mysqlDatabase(let r): return r
         case .mysqlUser(let r): return r
         case .replication(let r): return r

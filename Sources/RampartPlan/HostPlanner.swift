@@ -71,10 +71,8 @@ public enum HostPlanner {
         case .mysqlDatabase(let d): return MySQLDatabasePlanner.plan(d, resource, &context)
         case .mysqlUser(let u): return MySQLUserPlanner.plan(u, resource, &context)
         case .replication(let r): return ReplicationPlanner.plan(r, resource, &context)
-        case .firewall:
-            context.error("the engine cannot apply \(resource.id.kind.rawValue) resources yet",
-                          hint: "they arrive with the reference deployment; remove the resource for now", resource: resource.id)
-            return []
+        case .firewall(let f): return FirewallPlanner.plan(f, resource, &context)
+        case .firewallRule: return []  // gathered by the host's firewall resource
         }
     }
 
@@ -120,7 +118,7 @@ public enum HostPlanner {
                                       script: StepScript(converged: nil, change: MySQL.runner),
                                       payload: .text("DROP USER IF EXISTS \(MySQL.account(parts[0], parts[1]));\n")))
                 }
-            case .command, .firewall, .mysqlDatabase, .replication, .certificate:
+            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate:
                 // Databases are never dropped by pruning: their data is not configuration.
                 continue
             }

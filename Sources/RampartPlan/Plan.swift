@@ -52,6 +52,10 @@ public struct Step: Sendable, Hashable, Codable {
     /// journalled by an interrupted apply (`pending`).
     public var isHandler: Bool
     public var pending: Bool
+    /// Run over a NEW connection after the step changed something: the change counts only if
+    /// the host still lets Rampart in (a firewall). Until then the host undoes it by itself
+    /// within `confirm.within` seconds.
+    public var confirm: Confirmation?
 
     public init(_ resources: [ResourceID], _ action: StepAction, summary: String, diff: String? = nil, script: StepScript,
                 payload: Payload? = nil, triggers: [ResourceID] = [], note: String? = nil, isHandler: Bool = false,
@@ -92,6 +96,16 @@ public struct Step: Sendable, Hashable, Codable {
         lines.append("rampart_reject() { \((takeBack + ["exit 3"]).joined(separator: "; ")); }")
         lines.append(body.change)
         return lines.joined(separator: "\n")
+    }
+}
+
+/// A change the host reverts by itself unless confirmed over a fresh connection in time.
+public struct Confirmation: Sendable, Hashable, Codable {
+    public var script: String
+    public var within: Int
+    public init(script: String, within: Int) {
+        self.script = script
+        self.within = within
     }
 }
 

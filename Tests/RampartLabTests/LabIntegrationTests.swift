@@ -89,6 +89,8 @@ struct LabIntegrationTests {
         try SiteLabChecks.run()
         // The data tier: the application through the LB, the replica read-only, promote and back (DataTierLabTests.swift).
         try DataTierLabChecks.run()
+        // Firewalls: an outsider's scan, and a ruleset that would cut SSH (FirewallLabTests.swift).
+        try FirewallLabChecks.run()
         // The public certificate by ACME (pebble on the control node), through the LB (AcmeLabTests.swift).
         try AcmeLabChecks.run()
     }

@@ -14,7 +14,7 @@ struct PlanningFixtureTests {
         .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
 
     @Test func thereIsAFixtureForEveryCommonKind() {
-        for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql"] {
+        for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -118,6 +118,10 @@ enum FixtureFacts {
         }
         for (key, value) in object["sysctls"] as? [String: Any] ?? [:] { facts.sysctls[key] = "\(value)" }
         facts.commandsDue = object["due"] as? [String: Bool] ?? [:]
+        if let firewall = object["firewall"] as? [String: Any] {
+            facts.firewall = FirewallFacts(persisted: firewall["persisted"] as? String, liveHash: firewall["live"] as? String ?? "",
+                                           confirmedHash: firewall["confirmed"] as? String, enabled: firewall["enabled"] as? String ?? "disabled")
+        }
         if let mysql = object["mysql"] as? [String: Any] {
             var m = MySQLFacts()
             m.databases = mysql["databases"] as? [String: [String]] ?? [:]
