@@ -35,7 +35,7 @@ enum BaselineInSwift {
         // The last three from the lab's vault file (inventories/lab/group_vars/all/vault.yml);
         // the lab's passwords are not secret, so the test may spell them out.
         vars: ["apt_proxy": .string("http://10.231.77.1:8888"), "site_domain": .string("www.foobar.com"),
-               "admin_network": .string("10.231.77.1/32"),
+               "admin_network": .string("10.231.77.1/32"), "scrape_interval": .string("5s"),
                "replication_password": .secret(Secret("lab-repl-9f3c")), "app_db_password": .secret(Secret("lab-app-41d7")),
                "exporter_db_password": .secret(Secret("lab-exp-7c2e"))]
     ) {

@@ -91,6 +91,8 @@ struct LabIntegrationTests {
         try DataTierLabChecks.run()
         // Firewalls: an outsider's scan, and a ruleset that would cut SSH (FirewallLabTests.swift).
         try FirewallLabChecks.run()
+        // Monitoring: every target up, the QPS counters follow the requests (MonitoringLabTests.swift).
+        try MonitoringLabChecks.run()
         // The public certificate by ACME (pebble on the control node), through the LB (AcmeLabTests.swift).
         try AcmeLabChecks.run()
     }
