@@ -33,7 +33,17 @@ struct ConnectionFactory {
         return options
     }
 
+    /// Connects as the inventory's user; if the server refuses that user and a `bootstrap_user`
+    /// is set (a fresh server), as the bootstrap user instead — sudo unless it is root.
     func connect(_ host: Host) async throws -> SSHConnection {
-        try await SSHConnection.connect(try options(for: host), passphrases: passphrases)
+        let options = try options(for: host)
+        do { return try await SSHConnection.connect(options, passphrases: passphrases) } catch let error as RemoteError
+            where error.kind == .authenticationFailed {
+            guard let bootstrap = inventory.connection(for: host).bootstrapUser, bootstrap != options.user else { throw error }
+            var fallback = options
+            fallback.user = bootstrap
+            fallback.become = bootstrap != "root"
+            return try await SSHConnection.connect(fallback, passphrases: passphrases)
+        }
     }
 }

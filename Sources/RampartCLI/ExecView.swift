@@ -31,6 +31,8 @@ final class Terminal: @unchecked Sendable {
     }
 
     func paint(_ text: String, _ code: String) -> String { colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func green(_ text: String) -> String { paint(text, "32") }
+    func red(_ text: String) -> String { paint(text, "31") }
 }
 
 struct TextExecView: ExecView {

@@ -18,6 +18,14 @@ struct HostCompilation {
         self.renderer = renderer
     }
 
+    /// The public half of the key Rampart logs in with (`KEY.pub` beside it), for a role that
+    /// authorizes it for a deploy user; undefined (a strict-template error where used) without one.
+    private var sshPublicKey: String? {
+        guard let key = compiler.inventory.connection(for: host).key,
+              let text = try? String(contentsOfFile: key + ".pub", encoding: .utf8) else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {
         var catalog = HostCatalog(host: host.name, playbook: compiler.playbook.name, address: host.address, plays: plays.map(\.name))
         var waits: [String] = []
@@ -111,6 +119,7 @@ struct HostCompilation {
         vars["group_names"] = .list(compiler.inventory.groups(of: host.name).map { .string($0.name) })
         vars["groups"] = shared.groups
         vars["hostvars"] = shared.hostvars
+        if let key = sshPublicKey { vars["ssh_public_key"] = .string(key) }
         var ok = true
         for (key, value) in use.parameters.sorted(by: { $0.key < $1.key }) {
             guard let rendered = renderValue(value, variables: vars, origin: use.declared.location(of: key)) else { ok = false; continue }

@@ -15,10 +15,14 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
     public var becomePasswordEnv: String?
     public var connectTimeout: Double?
     public var commandTimeout: Double?
+    /// Who to log in as when `user` is refused: a fresh server reachable only as root (or a sudo
+    /// user) until the playbook creates the deploy user and hardens sshd. Tried only after an
+    /// authentication failure, never after a host key problem.
+    public var bootstrapUser: String?
 
     public init(port: Int? = nil, user: String? = nil, key: String? = nil, knownHosts: String? = nil,
                 hostKeyChecking: String? = nil, become: Bool? = nil, becomePasswordEnv: String? = nil,
-                connectTimeout: Double? = nil, commandTimeout: Double? = nil) {
+                connectTimeout: Double? = nil, commandTimeout: Double? = nil, bootstrapUser: String? = nil) {
         self.port = port
         self.user = user
         self.key = key
@@ -28,6 +32,7 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
         self.becomePasswordEnv = becomePasswordEnv
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
+        self.bootstrapUser = bootstrapUser
     }
 
     /// These settings with every unset field taken from `base`.
@@ -37,6 +42,7 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
                            hostKeyChecking: hostKeyChecking ?? base.hostKeyChecking,
                            become: become ?? base.become, becomePasswordEnv: becomePasswordEnv ?? base.becomePasswordEnv,
                            connectTimeout: connectTimeout ?? base.connectTimeout,
-                           commandTimeout: commandTimeout ?? base.commandTimeout)
+                           commandTimeout: commandTimeout ?? base.commandTimeout,
+                           bootstrapUser: bootstrapUser ?? base.bootstrapUser)
     }
 }

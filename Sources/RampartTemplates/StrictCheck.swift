@@ -155,6 +155,7 @@ struct StrictCheck {
             let names = Array(variables.keys) + scopes.flatMap(\.keys)
             let hint = Suggestion.didYouMean(root, in: names)
                 ?? (root == "item" ? "`item` exists only in a resource with `loop:`" : nil)
+                ?? (root == "ssh_public_key" ? "it is read from KEY.pub beside the inventory's `connection.key`; create it (ssh-keygen -y -f KEY > KEY.pub)" : nil)
                 ?? "define '\(root)' in the inventory's vars, a group or host, the role's defaults, or add `|default:…`"
             diagnostics.append(.error("undefined variable '\(root)'", hint: hint, at: locate(token)))
             return

@@ -29,9 +29,9 @@ enum BaselineInSwift {
 
     static let labInventory: Inventory = {
         var inventory = Inventory(
-        connection: ConnectionSettings(user: "root", key: "/var/lib/rampart-lab/id_ed25519",
+        connection: ConnectionSettings(user: "deploy", key: "/var/lib/rampart-lab/id_ed25519",
                                        knownHosts: "/var/lib/rampart-lab/known_hosts", hostKeyChecking: "strict",
-                                       connectTimeout: 10),
+                                       connectTimeout: 10, bootstrapUser: "root"),
         // The last three from the lab's vault file (inventories/lab/group_vars/all/vault.yml);
         // the lab's passwords are not secret, so the test may spell them out.
         vars: ["apt_proxy": .string("http://10.231.77.1:8888"), "site_domain": .string("www.foobar.com"),

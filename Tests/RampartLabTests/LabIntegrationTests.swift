@@ -87,12 +87,27 @@ struct LabIntegrationTests {
         #expect(try rampart(["lab", "down", "-i", labInventory]).status == 0)
         #expect(try rampart(["lab", "up", "-i", labInventory]).status == 0)
         try SiteLabChecks.run()
+        // Access: the deploy user, root and passwords refused, sshd settings in force (AccessLabTests.swift).
+        try AccessLabChecks.run()
         // The data tier: the application through the LB, the replica read-only, promote and back (DataTierLabTests.swift).
         try DataTierLabChecks.run()
         // Firewalls: an outsider's scan, and a ruleset that would cut SSH (FirewallLabTests.swift).
         try FirewallLabChecks.run()
         // Monitoring: every target up, the QPS counters follow the requests (MonitoringLabTests.swift).
         try MonitoringLabChecks.run()
+        // The whole site checked from outside, as a user would (`rampart verify`).
+        let verify = try rampart(["verify", "-i", labInventory, "playbooks/site.yml"])
+        print(verify.stdout)
+        #expect(verify.status == 0, "verify failed:\n\(verify.stdout)\n\(verify.stderr)")
+        // A rule added by hand (SSH from anywhere on db2): verify sees the hole, plan sees the
+        // drift, apply closes it.
+        _ = try EngineLabChecks.exec("db2", "nft insert rule inet rampart input tcp dport 22 accept")
+        let holed = try rampart(["verify", "-i", labInventory, "playbooks/site.yml"])
+        #expect(holed.status == 1 && holed.stdout.contains("db2:22 should be closed, was open"), "\(holed.stdout)")
+        let drift = try rampart(["plan", "-i", labInventory, "playbooks/site.yml", "--detailed-exitcode"])
+        #expect(drift.status == 2 && drift.stdout.contains("the live ruleset differs"), "\(drift.stdout)")
+        #expect(try rampart(["apply", "-i", labInventory, "playbooks/site.yml", "--yes"]).status == 0)
+        #expect(try rampart(["verify", "-i", labInventory, "playbooks/site.yml"]).status == 0)
         // The public certificate by ACME (pebble on the control node), through the LB (AcmeLabTests.swift).
         try AcmeLabChecks.run()
     }
@@ -114,7 +129,8 @@ struct LabIntegrationTests {
 
     private func sshOptions(_ inventory: Inventory, _ host: RampartModel.Host) throws -> SSHOptions {
         let settings = inventory.connection(for: host)
-        return SSHOptions(hostName: host.name, address: host.address, user: settings.user ?? "root",
+        // Fresh hosts: only the bootstrap user (root) exists yet.
+        return SSHOptions(hostName: host.name, address: host.address, user: settings.bootstrapUser ?? settings.user ?? "root",
                           identityFiles: [settings.key!], useAgent: false, knownHostsFiles: [settings.knownHosts!],
                           hostKeyPolicy: .strict)
     }

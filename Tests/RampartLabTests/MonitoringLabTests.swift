@@ -50,5 +50,18 @@ enum MonitoringLabChecks {
         print(String(format: "monitoring: %d requests through the LB, nginx counters rose by %.0f", n, after - before))
         #expect(after - before >= Double(n), "nginx counters rose by \(after - before) after \(n) requests")
         #expect(try total("sum(haproxy_frontend_http_requests_total{proxy=\"https\"})") >= Double(n))
+
+        // `rampart status` shows it: every host up, both web servers' QPS, the replica, no alert.
+        let status = try rampart(["status", "-i", labInventory, "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any] ?? [:]
+        let hosts = object["hosts"] as? [[String: Any]] ?? []
+        #expect(hosts.count == 6 && hosts.allSatisfy { $0["up"] as? Bool == true }, "\(status.stdout)")
+        let web = object["webQPS"] as? [String: Double] ?? [:]
+        #expect(Set(web.keys) == ["web1", "web2"] && web.values.reduce(0, +) > 0, "\(status.stdout)")
+        let replicas = object["replicas"] as? [[String: Any]] ?? []
+        #expect(replicas.count == 1 && replicas.first?["host"] as? String == "db2" && replicas.first?["running"] as? Bool == true, "\(status.stdout)")
+        let text = try rampart(["status", "-i", labInventory])
+        #expect(text.stdout.contains("db2 ← 10.231.77.21  running") && text.stdout.contains("LB requests/s, last"), "\(text.stdout)")
     }
 }

@@ -70,8 +70,12 @@ enum SiteLabChecks {
         #expect(apply.status == 0, "site apply failed:\n\(apply.stdout)\n\(apply.stderr)")
         let noopStarted = Date()
         let noop = try rampart(["plan", "-i", labInventory, site, "--detailed-exitcode"])
-        print(String(format: "site: cold apply %.1f s, no-op plan %.2f s", cold, Date().timeIntervalSince(noopStarted)))
+        let noopPlan = Date().timeIntervalSince(noopStarted)
         #expect(noop.status == 0, "not converged right after apply:\n\(noop.stdout)")
+        let rerunStarted = Date()
+        let rerun = try rampart(["apply", "-i", labInventory, site, "--yes"])
+        print(String(format: "site: cold apply %.1f s, no-op plan %.2f s, no-op re-run (apply) %.2f s", cold, noopPlan, Date().timeIntervalSince(rerunStarted)))
+        #expect(rerun.status == 0 && rerun.stdout.contains("No changes"), "the re-run should change nothing:\n\(rerun.stdout)")
         // The data tier's servers: ids, replica read-only, TLS on, local_infile off, private bind.
         #expect(try EngineLabChecks.exec("db1", "mysql -NBe 'SELECT @@server_id, @@read_only, @@have_ssl, @@local_infile, @@bind_address'") == "1\t0\tYES\t0\t10.231.77.21\n")
         #expect(try EngineLabChecks.exec("db2", "mysql -NBe 'SELECT @@server_id, @@read_only, @@have_ssl, @@local_infile, @@bind_address'") == "2\t1\tYES\t0\t10.231.77.22\n")
