@@ -71,10 +71,7 @@ struct PromoteCommand: AsyncParsableCommand {
             throw DiagnosticError(.error("'\(host)' is not a host of \(inventory)",
                                          hint: Suggestion.didYouMean(host, in: project.inventory.hosts.map(\.name))))
         }
-        guard let replication = catalog[host]?.resources.lazy.compactMap({ r -> ReplicationResource? in
-            if case .replication(let x) = r.spec, x.state == .present { return x }
-            return nil
-        }).first else {
+        guard let replication = Self.replication(in: catalog, host), replication.state == .present else {
             throw DiagnosticError(.error("\(host) is not a replica in \(playbookPath) (it has no `replication` resource)",
                                          hint: "promote a host of group `\(replicaGroup)`"))
         }
@@ -175,13 +172,19 @@ struct PromoteCommand: AsyncParsableCommand {
         }
         defer { try? FileManager.default.removeItem(at: probeFolder) }
         let catalog = try Project.load(inventory: probe.path, playbook: playbookPath, vault: Diagnostics.vaultPassword).compile()
-        let replicates = { (name: String) in
-            catalog[name]?.resources.contains { if case .replication(let r) = $0.spec { return r.state == .present && r.primary == (name == oldPrimary ? host : "") } ; return false } ?? false
-        }
-        guard replicates(oldPrimary), catalog[host]?.resources.contains(where: { if case .replication(let r) = $0.spec { return r.state == .absent }; return false }) == true else {
+        let demoted = Self.replication(in: catalog, oldPrimary), promoted = Self.replication(in: catalog, host)
+        guard demoted?.state == .present, demoted?.primary == host, promoted?.state == .absent else {
             throw DiagnosticError(.error("after moving the hosts between `\(primaryGroup)` and `\(replicaGroup)`, \(playbookPath) does not make \(host) the primary and \(oldPrimary) its replica",
                                          hint: "the plays must select the primary and the replicas by these groups (see playbooks/site.yml)"))
         }
+    }
+
+    /// The host's `replication` resource in a compiled playbook (present: a replica; absent: a primary).
+    static func replication(in catalog: Catalog, _ host: String) -> ReplicationResource? {
+        catalog[host]?.resources.lazy.compactMap { r -> ReplicationResource? in
+            if case .replication(let x) = r.spec { return x }
+            return nil
+        }.first
     }
 
     static func mode(of path: String) -> Int {

@@ -53,14 +53,14 @@ struct VerifyCommand: AsyncParsableCommand {
         }
 
         // Connections to every host, in parallel; an unreachable host is a failed check.
-        let opened = await ParallelHosts.run(inv.hosts, forks: 64) { host -> (String, HostConnection?, String?) in
-            do { return (host.name, try await factory.connect(host), nil) } catch {
-                return (host.name, nil, Diagnostics.message(error))
+        let opened = await ParallelHosts.run(inv.hosts, forks: 64) { host -> Opened in
+            do { return Opened(host: host.name, connection: try await factory.connect(host), error: nil) } catch {
+                return Opened(host: host.name, connection: nil, error: Diagnostics.message(error))
             }
         }
         var reached: [String: HostConnection] = [:]
-        for (name, connection, error) in opened {
-            if let connection { reached[name] = connection } else { record("reach \(name) over SSH", false, error ?? "") }
+        for entry in opened {
+            if let connection = entry.connection { reached[entry.host] = connection } else { record("reach \(entry.host) over SSH", false, entry.error ?? "") }
         }
         let connections = reached
         @Sendable func exec(_ host: String, _ script: String, privileged: Bool = true) async -> CommandResult? {
@@ -128,12 +128,12 @@ struct VerifyCommand: AsyncParsableCommand {
             let probes = matrix.probes(from: control)
             let wrong = FirewallMatrix.mismatches(probes, output: Local.connectAll(probes.map { ($0.address, $0.port) }))
             record("firewall matrix from the control node (\(control))", wrong.isEmpty, Self.describe(wrong, total: probes.count))
-            let results = await ParallelHosts.run(inv.hosts.filter { connections[$0.name] != nil }, forks: 64) { host -> (String, Int, [(probe: FirewallMatrix.Probe, wasOpen: Bool?)]) in
+            let results = await ParallelHosts.run(inv.hosts.filter { connections[$0.name] != nil }, forks: 64) { host -> Probed in
                 let probes = matrix.probes(from: host.address, skipping: host.name)
                 let output = await exec(host.name, FirewallMatrix.script(probes), privileged: false)?.stdoutText ?? ""
-                return (host.name, probes.count, FirewallMatrix.mismatches(probes, output: output))
+                return Probed(host: host.name, total: probes.count, wrong: FirewallMatrix.mismatches(probes, output: output))
             }
-            for (host, total, wrong) in results { record("firewall matrix from \(host)", wrong.isEmpty, Self.describe(wrong, total: total)) }
+            for r in results { record("firewall matrix from \(r.host)", r.wrong.isEmpty, Self.describe(r.wrong, total: r.total)) }
         }
 
         // Monitoring: every Prometheus target up.
@@ -165,7 +165,19 @@ struct VerifyCommand: AsyncParsableCommand {
         if failed > 0 { throw ExitCodes.failure }
     }
 
-    static func describe(_ wrong: [(probe: FirewallMatrix.Probe, wasOpen: Bool?)], total: Int) -> String {
+    struct Opened: Sendable {
+        var host: String
+        var connection: HostConnection?
+        var error: String?
+    }
+
+    struct Probed: Sendable {
+        var host: String
+        var total: Int
+        var wrong: [FirewallMatrix.Mismatch]
+    }
+
+    static func describe(_ wrong: [FirewallMatrix.Mismatch], total: Int) -> String {
         guard !wrong.isEmpty else { return "\(total) probes as expected" }
         return wrong.prefix(8).map { w in
             "\(w.probe.target):\(w.probe.port) should be \(w.probe.expectedOpen ? "open" : "closed"), was \(w.wasOpen.map { $0 ? "open" : "closed" } ?? "not probed")"

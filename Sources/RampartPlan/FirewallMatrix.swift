@@ -63,8 +63,14 @@ public struct FirewallMatrix: Sendable {
             + "'if timeout 2 bash -c \"</dev/tcp/$0/$1\" 2>/dev/null; then echo \"$0 $1 open\"; else echo \"$0 $1 closed\"; fi'"
     }
 
+    /// A probe that did not come out as expected (`wasOpen` nil: no answer for it).
+    public struct Mismatch: Sendable {
+        public var probe: Probe
+        public var wasOpen: Bool?
+    }
+
     /// Probes whose outcome in `output` (from `script`) differs from the expectation.
-    public static func mismatches(_ probes: [Probe], output: String) -> [(probe: Probe, wasOpen: Bool?)] {
+    public static func mismatches(_ probes: [Probe], output: String) -> [Mismatch] {
         var seen: [String: Bool] = [:]
         for line in output.split(separator: "\n") {
             let f = line.split(separator: " ")
@@ -72,7 +78,7 @@ public struct FirewallMatrix: Sendable {
         }
         return probes.compactMap { probe in
             let was = seen["\(probe.address) \(probe.port)"]
-            return was == probe.expectedOpen ? nil : (probe, was)
+            return was == probe.expectedOpen ? nil : Mismatch(probe: probe, wasOpen: was)
         }
     }
 
