@@ -10,8 +10,9 @@ enum FirewallLabChecks {
                         "db1": "10.231.77.21", "db2": "10.231.77.22", "mon1": "10.231.77.30"]
     static let ports = [22, 80, 443, 3306, 8080, 8405, 9090, 9100, 9104, 9113]
 
-    /// TCP connects from a network namespace on the bridge with its own address; `open` lines.
-    static func scanFromOutsider() throws -> Set<String> {
+    /// Runs `body` with a network namespace `rampart-scan` plugged into the lab's bridge at
+    /// `scanner` (an address that is not the admin node).
+    static func asOutsider<T>(_ body: () throws -> T) throws -> T {
         let sh = SiteLabChecks.shell
         _ = try sh("""
         ip netns del rampart-scan 2>/dev/null; ip link del rs-host 2>/dev/null
@@ -20,6 +21,11 @@ enum FirewallLabChecks {
         && ip netns exec rampart-scan ip link set rs-ns up && ip netns exec rampart-scan ip link set lo up
         """)
         defer { _ = try? sh("ip netns del rampart-scan; ip link del rs-host 2>/dev/null") }
+        return try body()
+    }
+
+    /// TCP connects from the outsider's namespace to every host and port; `host:port` of the open ones.
+    static func scanFromOutsider() throws -> Set<String> {
         let targets = hosts.sorted { $0.key < $1.key }.flatMap { name, address in ports.map { "('\(name)', '\(address)', \($0))" } }
         let script = """
         import socket, concurrent.futures
@@ -35,7 +41,7 @@ enum FirewallLabChecks {
             for r in pool.map(probe, [\(targets.joined(separator: ", "))]):
                 if r: print(r)
         """
-        let result = try sh("ip netns exec rampart-scan python3 -c \"$(echo \(Data(script.utf8).base64EncodedString()) | base64 -d)\"")
+        let result = try asOutsider { try SiteLabChecks.shell("ip netns exec rampart-scan python3 -c \"$(echo \(Data(script.utf8).base64EncodedString()) | base64 -d)\"") }
         return Set(result.output.split(separator: "\n").map(String.init))
     }
 

@@ -95,6 +95,8 @@ struct LabIntegrationTests {
         try FirewallLabChecks.run()
         // Monitoring: every target up, the QPS counters follow the requests (MonitoringLabTests.swift).
         try MonitoringLabChecks.run()
+        // testssl.sh, ssh-audit and nmap (SecurityLabTests.swift).
+        try SecurityLabChecks.run()
         // The whole site checked from outside, as a user would (`rampart verify`).
         let verify = try rampart(["verify", "-i", labInventory, "playbooks/site.yml"])
         print(verify.stdout)
