@@ -22,9 +22,7 @@ public enum FactGathering {
                                              hint: "the host needs a POSIX sh and Debian's base tools", host: catalog.host, step: "facts"))
             }
             let output = result.stdoutText
-            let lockLine = output.split(separator: "\n").first { $0.hasPrefix("LOCK|") } ?? "LOCK|busy|"
-            if lockLine == "LOCK|ok" { return batch.parse(output) }
-            let holder = lockLine.dropFirst("LOCK|busy|".count)
+            guard let holder = HostLock.holder(in: output) else { return batch.parse(output) }
             if Monotonic.now() - started > lockTimeout {
                 throw DiagnosticError(.error("another apply holds the lock on this host: \(holder.isEmpty ? "(unknown)" : String(holder))",
                                              hint: "wait for it to finish; if it died, the lock (\(HostPaths.lock)) is taken over after \(HostLock.staleAfter / 60) minutes, or remove it by hand",

@@ -22,11 +22,17 @@ public enum HostLock {
 
     public static let releaseScript = "rm -rf \(HostPaths.lock)"
 
+    /// Nil when `output` (of `acquireScript`) says the lock was taken, else who holds it.
+    public static func holder(in output: String) -> String? {
+        let line = output.split(separator: "\n").first { $0.hasPrefix("LOCK|") } ?? "LOCK|busy|"
+        return line == "LOCK|ok" ? nil : String(line.dropFirst("LOCK|busy|".count))
+    }
+
     /// Who this run is, as written into the lock.
-    public static func ownerDescription() -> String {
+    public static func ownerDescription(command: String = "rampart apply") -> String {
         var name = [CChar](repeating: 0, count: 256)
         gethostname(&name, name.count)
         let control = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return "rampart apply from \(control) (pid \(getpid())), started \(ISO8601DateFormatter().string(from: Date()))"
+        return "\(command) from \(control) (pid \(getpid())), started \(ISO8601DateFormatter().string(from: Date()))"
     }
 }

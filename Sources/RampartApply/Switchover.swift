@@ -74,7 +74,7 @@ public struct Switchover: Sendable {
         }
 
         progress("pausing writes on \(oldPrimary.name) (read_only=ON)")
-        let position = try await sql(oldPrimary, "SET GLOBAL read_only=ON;\nSELECT @@gtid_binlog_pos;", step: "pause writes")
+        let position = try await sql(oldPrimary, ReplicationSQL.readOnly(true, mysql8: false) + "SELECT @@gtid_binlog_pos;", step: "pause writes")
             .trimmingCharacters(in: .whitespacesAndNewlines)
 
         do {
@@ -86,12 +86,12 @@ public struct Switchover: Sendable {
                            hint: "check the replica's lag (`SHOW SLAVE STATUS`), then try again or raise --catch-up-timeout")
             }
             progress("making \(newPrimary.name) the primary (replication reset, read_only=OFF)")
-            _ = try await sql(newPrimary, "STOP SLAVE;\nRESET SLAVE ALL;\nSET GLOBAL read_only=OFF;", step: "promote")
+            _ = try await sql(newPrimary, ReplicationSQL.forgetSource(mysql8: false) + ReplicationSQL.readOnly(false, mysql8: false), step: "promote")
             promoted = true
         } catch {
             // Nothing moved yet: the old primary takes writes again.
             progress("undoing the pause: \(oldPrimary.name) takes writes again")
-            _ = try? await sql(oldPrimary, "SET GLOBAL read_only=OFF;", step: "undo pause")
+            _ = try? await sql(oldPrimary, ReplicationSQL.readOnly(false, mysql8: false), step: "undo pause")
             throw error
         }
 
@@ -113,8 +113,7 @@ public struct Switchover: Sendable {
     }
 
     private func sql(_ endpoint: Endpoint, _ statements: String, step: String, raw: Bool = false) async throws -> String {
-        let result = try await run(endpoint, Array((statements + "\n").utf8), step: step, flags: raw ? "" : " --batch --skip-column-names")
-        return result
+        try await run(endpoint, Array((statements + "\n").utf8), step: step, flags: raw ? "" : " --batch --skip-column-names")
     }
 
     private func run(_ endpoint: Endpoint, _ stdin: [UInt8], step: String, flags: String = " --batch --skip-column-names") async throws -> String {

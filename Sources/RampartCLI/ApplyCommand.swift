@@ -110,11 +110,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
         let payloads = Engine.payloads(sessions)
         let relay = Engine.relay(project: project, sessions: sessions)
-        let inventoryModel = project.inventory
-        let reconnect: Reconnect = { name in
-            guard let host = inventoryModel.host(named: name) else { throw DiagnosticError(.error("'\(name)' is not a host of the inventory")) }
-            return try await ConnectionFactory(inventory: inventoryModel).connect(host)
-        }
+        let factory = ConnectionFactory(inventory: project.inventory)
+        let reconnect: Reconnect = { name in try await factory.connect(named: name) }
         live?.start()
         let byHost = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         let failFast = self.failFast

@@ -33,6 +33,14 @@ struct ConnectionFactory {
         return options
     }
 
+    /// Connects to the inventory host called `name`.
+    func connect(named name: String) async throws -> SSHConnection {
+        guard let host = inventory.host(named: name) else {
+            throw DiagnosticError(.error("'\(name)' is not a host of the inventory", host: name))
+        }
+        return try await connect(host)
+    }
+
     /// Connects as the inventory's user; if the server refuses that user and a `bootstrap_user`
     /// is set (a fresh server), as the bootstrap user instead — sudo unless it is root.
     func connect(_ host: Host) async throws -> SSHConnection {

@@ -134,7 +134,7 @@ struct PromoteCommand: AsyncParsableCommand {
 
     /// Runs `body` holding the Rampart lock of every host, released in every case.
     static func locked(_ hosts: [(String, HostConnection)], _ body: () async throws -> Void) async throws {
-        let owner = "rampart db promote from pid \(getpid()), started \(ISO8601DateFormatter().string(from: Date()))"
+        let owner = HostLock.ownerDescription(command: "rampart db promote")
         var held: [HostConnection] = []
         func release() async { for c in held { _ = try? await c.run(Command(HostLock.releaseScript, display: "release lock")) } }
         for (name, connection) in hosts {
@@ -143,9 +143,8 @@ struct PromoteCommand: AsyncParsableCommand {
                 await release()
                 throw error
             }
-            guard result.stdoutText.hasPrefix("LOCK|ok") else {
+            if let holder = HostLock.holder(in: result.stdoutText) {
                 await release()
-                let holder = result.stdoutText.split(separator: "|").dropFirst(2).joined(separator: "|").trimmingCharacters(in: .whitespacesAndNewlines)
                 throw DiagnosticError(.error("\(name) is locked by another run: \(holder)", hint: "wait for it to finish, then promote again",
                                              host: name, step: "lock"))
             }

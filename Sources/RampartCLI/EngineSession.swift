@@ -118,15 +118,12 @@ enum Engine {
     /// connection when it is in this run, else over a connection opened for it.
     static func relay(project: Project, sessions: [HostSession]) -> RelaySource {
         let open = Dictionary(uniqueKeysWithValues: sessions.compactMap { s in s.connection.map { (s.host.name, $0) } })
-        let inventory = project.inventory
+        let factory = ConnectionFactory(inventory: project.inventory)
         return { source, command in
             var opened: SSHConnection?
             let connection: HostConnection
             if let existing = open[source] { connection = existing } else {
-                guard let host = inventory.host(named: source) else {
-                    throw DiagnosticError(.error("'\(source)' is not a host of the inventory", host: source))
-                }
-                let fresh = try await ConnectionFactory(inventory: inventory).connect(host)
+                let fresh = try await factory.connect(named: source)
                 opened = fresh
                 connection = fresh
             }

@@ -119,17 +119,11 @@ struct SiteStatus: Codable {
             if line.hasPrefix("### ") { current = String(line.dropFirst(4)); continue }
             if let current { sections[current, default: ""] += line + "\n" }
         }
-        func vector(_ name: String) throws -> [(labels: [String: String], value: Double)] {
-            guard let text = sections[name], let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                  let data = object["data"] as? [String: Any], let result = data["result"] as? [[String: Any]] else {
+        func vector(_ name: String) throws -> [PrometheusSeries] {
+            guard let text = sections[name], let series = try PrometheusSeries.parse(Data(text.utf8)) else {
                 throw DiagnosticError(.error("Prometheus gave no answer to the `\(name)` query", host: monitoringHost))
             }
-            return result.map { item in
-                let labels = item["metric"] as? [String: String] ?? [:]
-                let values = item["values"] as? [[Any]] ?? (item["value"] as? [Any]).map { [$0] } ?? []
-                let value = values.last.flatMap { ($0.last as? String).flatMap(Double.init) } ?? .nan
-                return (labels, value)
-            }
+            return series
         }
         var targets: [String: [String: Bool]] = [:]
         for sample in try vector("up") {
@@ -143,10 +137,7 @@ struct SiteStatus: Codable {
         for sample in try vector("web") { web[sample.labels["host"] ?? "?"] = sample.value }
         let lb = try vector("lb").first?.value
         var history: [Double] = []
-        if let text = sections["history"], let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-           let result = (object["data"] as? [String: Any])?["result"] as? [[String: Any]], let values = result.first?["values"] as? [[Any]] {
-            history = values.compactMap { ($0.last as? String).flatMap(Double.init) }
-        }
+        if let text = sections["history"] { history = try PrometheusSeries.parse(Data(text.utf8))?.first?.values ?? [] }
         let io = try vector("io"), sql = try vector("sql"), lag = try vector("lag")
         let replicas = io.map { sample -> Replica in
             let host = sample.labels["host"] ?? "?"
@@ -202,5 +193,25 @@ struct SiteStatus: Codable {
             guard top > 0, !v.isNaN else { return blocks[0] }
             return blocks[min(blocks.count - 1, Int((v / top) * Double(blocks.count - 1) + 0.5))]
         })
+    }
+}
+
+/// One series of a Prometheus HTTP API answer (`/query` or `/query_range`).
+struct PrometheusSeries {
+    var labels: [String: String]
+    /// One value for an instant query; oldest first for a range.
+    var values: [Double]
+    var value: Double { values.last ?? .nan }
+
+    /// The series of an answer; nil when it is JSON but not a Prometheus result, throws when it
+    /// is not JSON.
+    static func parse(_ data: Data) throws -> [PrometheusSeries]? {
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let result = (object["data"] as? [String: Any])?["result"] as? [[String: Any]] else { return nil }
+        return result.map { item in
+            let pairs = item["values"] as? [[Any]] ?? (item["value"] as? [Any]).map { [$0] } ?? []
+            return PrometheusSeries(labels: item["metric"] as? [String: String] ?? [:],
+                                    values: pairs.compactMap { ($0.last as? String).flatMap(Double.init) })
+        }
     }
 }

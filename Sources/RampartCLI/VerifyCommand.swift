@@ -139,9 +139,8 @@ struct VerifyCommand: AsyncParsableCommand {
         // Monitoring: every Prometheus target up.
         if let mon = inv.members(of: "monitoring").first {
             let up = await exec(mon, "curl -fsS --max-time 5 http://127.0.0.1:9090/api/v1/query --data-urlencode query=up", privileged: false)
-            let samples = (up.flatMap { try? JSONSerialization.jsonObject(with: Data($0.stdout)) as? [String: Any] }?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
-            let down = samples.filter { (($0["value"] as? [Any])?.last as? String) != "1" }
-                .map { s in let m = s["metric"] as? [String: String] ?? [:]; return "\(m["job"] ?? "?")@\(m["host"] ?? m["instance"] ?? "?")" }
+            let samples = up.flatMap { try? PrometheusSeries.parse(Data($0.stdout)) } ?? []
+            let down = samples.filter { $0.value != 1 }.map { "\($0.labels["job"] ?? "?")@\($0.labels["host"] ?? $0.labels["instance"] ?? "?")" }
             record("all Prometheus targets up on \(mon)", !samples.isEmpty && down.isEmpty, samples.isEmpty ? "no answer" : down.isEmpty ? "\(samples.count) targets" : "down: \(down.joined(separator: ", "))")
         }
 

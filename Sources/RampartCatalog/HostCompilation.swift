@@ -9,6 +9,10 @@ struct HostCompilation {
     let compiler: CatalogCompiler
     let shared: SharedVariables
     let renderer: TemplateRenderer
+    /// The public half of the key Rampart logs in with (`KEY.pub` beside it), for a role that
+    /// authorizes it for a deploy user; undefined (a strict-template error where used) without
+    /// one. Read once per host, not per role.
+    let sshPublicKey: String?
     private(set) var diagnostics: [Diagnostic] = []
 
     init(host: Host, compiler: CatalogCompiler, shared: SharedVariables, renderer: TemplateRenderer) {
@@ -16,14 +20,9 @@ struct HostCompilation {
         self.compiler = compiler
         self.shared = shared
         self.renderer = renderer
-    }
-
-    /// The public half of the key Rampart logs in with (`KEY.pub` beside it), for a role that
-    /// authorizes it for a deploy user; undefined (a strict-template error where used) without one.
-    private var sshPublicKey: String? {
-        guard let key = compiler.inventory.connection(for: host).key,
-              let text = try? String(contentsOfFile: key + ".pub", encoding: .utf8) else { return nil }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.sshPublicKey = compiler.inventory.connection(for: host).key
+            .flatMap { try? String(contentsOfFile: $0 + ".pub", encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {

@@ -19,6 +19,15 @@ public struct PlanContext {
     /// for the applier, never in the plan.
     var secretPayloads: [String: [UInt8]] = [:]
 
+    /// The payload carrying `text`: in the plan as text, or — when it holds a secret — only as
+    /// its hash, the clear bytes kept here under `key` for the applier.
+    mutating func payload(_ text: SensitiveText, key: String) -> Payload {
+        guard text.isSensitive else { return .text(text.revealed()) }
+        let bytes = Array(text.revealed().utf8)
+        secretPayloads[key] = bytes
+        return .sensitive(sha256: sha256Hex(bytes), path: key)
+    }
+
     init(catalog: HostCatalog, facts: HostFacts) {
         self.catalog = catalog
         self.facts = facts

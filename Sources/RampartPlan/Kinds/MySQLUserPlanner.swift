@@ -58,25 +58,17 @@ enum MySQLUserPlanner {
         if !extra.isEmpty { changes.append("revoke " + extra.map(describe).joined(separator: ", ")) }
         guard !statements.isEmpty else { return [] }
         let sql = statements.reduce(SensitiveText(""), +)
-        let key = "mysql_user:\(name)"
-        let payload: Payload
-        if sql.isSensitive {
-            let bytes = Array(sql.revealed().utf8)
-            context.secretPayloads[key] = bytes
-            payload = .sensitive(sha256: sha256Hex(bytes), path: key)
-        } else {
-            payload = .text(sql.revealed())
-        }
+        let payload = context.payload(sql, key: "mysql_user:\(name)")
         return [Step([id], existing == nil ? .create : .update, summary: changes.joined(separator: ", "),
                      diff: sql.isSensitive ? nil : sql.redacted,
                      script: StepScript(converged: nil, change: MySQL.runner), payload: payload,
                      note: mysql == nil ? "the server is installed by this plan" : nil)]
     }
 
-    /// `SCHEMA|PRIVILEGE` for every privilege the resource lists.
     /// MariaDB 10.5+ stores some privileges under new names (and shows those).
     static let mariaDBNames = ["REPLICATION CLIENT": "BINLOG MONITOR", "REPLICATION REPLICA": "REPLICATION SLAVE"]
 
+    /// `SCHEMA|PRIVILEGE` for every privilege the resource lists (MariaDB's names on MariaDB).
     static func privileges(_ u: MySQLUserResource, _ context: inout PlanContext, _ id: ResourceID, mariaDB: Bool) -> Set<String>? {
         var result: Set<String> = []
         for grant in u.privileges {

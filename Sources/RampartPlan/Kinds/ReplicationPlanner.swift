@@ -62,7 +62,7 @@ enum ReplicationPlanner {
         var sql = ""
         var changes: [String] = []
         if !(mysql.replication["Master_Host"] ?? "").isEmpty {
-            sql += mysql.isMySQL8 ? "STOP REPLICA;\nRESET REPLICA ALL;\n" : "STOP SLAVE;\nRESET SLAVE ALL;\n"
+            sql += ReplicationSQL.forgetSource(mysql8: mysql.isMySQL8)
             changes.append("stop replicating from \(mysql.replication["Master_Host"]!) (this server is the primary)")
         }
         if mysql.readOnly {
@@ -99,11 +99,8 @@ enum ReplicationPlanner {
 
     static func configure(_ r: ReplicationResource, _ id: ResourceID, _ context: inout PlanContext, mysql8: Bool, reason: String) -> Step {
         let sql = ReplicationSQL.pointAt(r, address: r.primaryAddress ?? r.primary, mysql8: mysql8)
-        let bytes = Array(sql.revealed().utf8)
-        let key = "replication:\(r.channel)"
-        context.secretPayloads[key] = bytes
         return Step([id], .update, summary: reason, diff: sql.redacted, script: StepScript(converged: nil, change: MySQL.runner),
-                    payload: .sensitive(sha256: sha256Hex(bytes), path: key))
+                    payload: context.payload(sql, key: "replication:\(r.channel)"))
     }
 }
 
@@ -134,6 +131,14 @@ public enum ReplicationSQL {
         }
         return sql + SensitiveText(";\n" + (r.readOnly ? ReplicationPlanner.readOnly(true, mysql8: false) : "") + "START SLAVE;\n")
     }
+
+    /// Replication stopped and its source forgotten.
+    public static func forgetSource(mysql8: Bool) -> String {
+        mysql8 ? "STOP REPLICA;\nRESET REPLICA ALL;\n" : "STOP SLAVE;\nRESET SLAVE ALL;\n"
+    }
+
+    /// Writes refused (replica) or taken (primary).
+    public static func readOnly(_ on: Bool, mysql8: Bool) -> String { ReplicationPlanner.readOnly(on, mysql8: mysql8) }
 
     /// A string literal: `'it''s'`, backslashes doubled.
     public static func literal(_ text: String) -> String { MySQL.literal(text) }
