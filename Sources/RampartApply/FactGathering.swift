@@ -14,8 +14,9 @@ public enum FactGathering {
         let owner = HostLock.ownerDescription()
         let started = Monotonic.now()
         var announced = false
+        var abandoned: String?
         while true {
-            let script = HostLock.acquireScript(owner: owner) + "\n" + batch.script
+            let script = HostLock.acquireScript(owner: owner, takingOver: abandoned) + "\n" + batch.script
             let result = try await connection.run(Command(script, display: "lock and gather facts"))
             guard result.succeeded else {
                 throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
@@ -23,9 +24,15 @@ public enum FactGathering {
             }
             let output = result.stdoutText
             guard let holder = HostLock.holder(in: output) else { return batch.parse(output) }
+            if holder != abandoned && HostLock.isAbandoned(holder) {
+                // A run on this machine that was killed: its handlers are in the journal; carry on.
+                observer?.event(.waiting(host: catalog.host, reason: "the lock was left by \(holder), which no longer runs: taking it over"))
+                abandoned = holder
+                continue
+            }
             if Monotonic.now() - started > lockTimeout {
                 throw DiagnosticError(.error("another apply holds the lock on this host: \(holder.isEmpty ? "(unknown)" : String(holder))",
-                                             hint: "wait for it to finish; if it died, the lock (\(HostPaths.lock)) is taken over after \(HostLock.staleAfter / 60) minutes, or remove it by hand",
+                                             hint: "wait for it to finish; a killed run's lock is taken over at once from the same machine, from another after \(HostLock.staleAfter / 60) minutes (or remove \(HostPaths.lock) by hand)",
                                              host: catalog.host, step: "lock"))
             }
             if !announced {

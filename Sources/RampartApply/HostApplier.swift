@@ -80,6 +80,15 @@ public struct HostApplier: Sendable {
             let path = HostPaths.manifest(plan.playbook)
             final.insert("mkdir -p \"$(dirname \(path))\" && printf '%s' \(ShellQuoting.quote(text)) > \(path).tmp && mv -f \(path).tmp \(path)", at: 0)
         }
+        // A host that stopped answering mid-step (link down, host gone) is not reconnected just to
+        // release its lock: that would add a connect timeout to the report, and a later run from
+        // this machine takes over the lock of a run that no longer exists.
+        if let error = report.error, error.message.hasPrefix(Self.lostPrefix) {
+            report.seconds = Monotonic.now() - started
+            report.execs = connection.execCount
+            observer.event(.hostFinished(report))
+            return report
+        }
         do {
             let result = try await connection.run(Command(final.joined(separator: "\n"), display: "write manifest, release lock"))
             if !result.succeeded && report.error == nil {
@@ -177,7 +186,12 @@ public struct HostApplier: Sendable {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(30).map { "    " + $0 }.joined(separator: "\n")
     }
 
+    static let lostPrefix = "connection lost: "
+
     public static func diagnostic(_ error: Error, host: String, step: String) -> Diagnostic {
+        if let remote = error as? RemoteError, remote.kind == .connectionLost {
+            return .error(lostPrefix + remote.message, hint: remote.hint, host: host, step: step)
+        }
         if let remote = error as? RemoteError { return .error(remote.message, hint: remote.hint, host: host, step: step) }
         if let d = error as? DiagnosticError, let first = d.diagnostics.first { return first }
         return .error("\(error)", host: host, step: step)

@@ -41,6 +41,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON Lines events instead of text.")
     var json = false
 
+    @Flag(name: .shortAndLong, help: "Print every step's output (text), or put it in every step event (--json).")
+    var verbose = false
+
     @Option(name: .long, help: "Most hosts worked on at once.")
     var forks: Int = 64
 
@@ -55,11 +58,11 @@ struct ApplyCommand: AsyncParsableCommand {
         var catalog = try project.compile(limit: limit)
         if let saved { catalog.hosts = catalog.hosts.filter { c in saved.hosts.contains { $0.host == c.host } } }
         // Live per-host lines on a terminal; one line per event otherwise; JSON Lines with --json.
-        let live = !json && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let live = !json && !verbose && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
             ? LiveApplyView(hosts: catalog.hosts.map(\.host)) : nil
         let observer: ApplyObserver
-        if json { observer = JSONApplyView() } else if let live { observer = live } else {
-            observer = TextApplyView(width: catalog.hosts.map(\.host.count).max() ?? 0)
+        if json { observer = JSONApplyView(verbose: verbose) } else if let live { observer = live } else {
+            observer = TextApplyView(width: catalog.hosts.map(\.host.count).max() ?? 0, verbose: verbose)
         }
         let started = Monotonic.now()
         let sessions = await Engine.gather(project: project, catalog: catalog, lock: true, forks: forks,

@@ -4,12 +4,16 @@ import RampartBasics
 import RampartPlan
 
 /// One line per event: `web1  ~ file:/etc/motd  changed  12 ms`. Failures print the checker's
-/// or command's output under the line.
+/// or command's output under the line; `verbose` prints every step's output there.
 final class TextApplyView: ApplyObserver, @unchecked Sendable {
     let width: Int
+    let verbose: Bool
     let terminal = Terminal.shared
 
-    init(width: Int) { self.width = width }
+    init(width: Int, verbose: Bool = false) {
+        self.width = width
+        self.verbose = verbose
+    }
 
     func event(_ event: ApplyEvent) {
         switch event {
@@ -30,6 +34,9 @@ final class TextApplyView: ApplyObserver, @unchecked Sendable {
             }
             // A failure's output is printed once, with the host's error below.
             terminal.write("\(pad(host))  \(PlanView().paintSymbol(step)) \(label)  \(status)  \(Self.duration(seconds))\n")
+            if verbose && !output.isEmpty && outcome != .failed && outcome != .rejected {
+                terminal.write(output.split(separator: "\n", omittingEmptySubsequences: false).map { "\(pad(""))    \($0)\n" }.joined())
+            }
         case .hostFinished(let report):
             if let error = report.error {
                 terminal.write(terminal.paint("\(pad(report.host))  error: ", "31;1") + "\(error.step.map { "[\($0)] " } ?? "")\(error.message)\n"
@@ -47,6 +54,9 @@ final class TextApplyView: ApplyObserver, @unchecked Sendable {
 
 /// JSON Lines: one object per event, for machines.
 final class JSONApplyView: ApplyObserver, @unchecked Sendable {
+    let verbose: Bool
+    init(verbose: Bool = false) { self.verbose = verbose }
+
     func event(_ event: ApplyEvent) {
         var object: [String: Any]
         switch event {
@@ -57,7 +67,7 @@ final class JSONApplyView: ApplyObserver, @unchecked Sendable {
         case .stepFinished(let host, let index, let step, let outcome, let seconds, let output):
             object = ["event": "step_finish", "host": host, "index": index, "resource": step.resources.map(\.description),
                       "action": step.action.rawValue, "outcome": outcome.rawValue, "seconds": (seconds * 1000).rounded() / 1000]
-            if outcome == .failed || outcome == .rejected { object["output"] = output }
+            if verbose || outcome == .failed || outcome == .rejected { object["output"] = output }
         case .hostFinished(let report):
             object = ["event": "host_finish", "host": report.host, "changed": report.changed, "ok": report.unchanged,
                       "failed": report.failed, "seconds": (report.seconds * 1000).rounded() / 1000, "execs": report.execs]

@@ -21,6 +21,7 @@ struct ConnectionFactory {
         if let mode = settings.hostKeyChecking, let policy = HostKeyPolicy(rawValue: mode) { options.hostKeyPolicy = policy }
         if let connectTimeout = settings.connectTimeout { options.connectTimeout = connectTimeout }
         if let commandTimeout = settings.commandTimeout { options.commandTimeout = commandTimeout }
+        if let interval = settings.keepaliveInterval { options.keepaliveInterval = interval }
         options.become = settings.become ?? (options.user != "root")
         if let variable = settings.becomePasswordEnv {
             guard let value = environment[variable] else {

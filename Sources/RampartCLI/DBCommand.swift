@@ -128,7 +128,7 @@ struct PromoteCommand: AsyncParsableCommand {
         Terminal.shared.write(String(format: "  %@ is the primary (switchover %.1f s); %@ updated: commit it.\n",
                                      host, Monotonic.now() - started, inventory))
         if let failure { throw DiagnosticError(failure.diagnostic) }
-        var apply = try ApplyCommand.parse(["-i", inventory, playbookPath, "--yes"])
+        let apply = try ApplyCommand.parse(["-i", inventory, playbookPath, "--yes"])
         try await apply.run()
     }
 

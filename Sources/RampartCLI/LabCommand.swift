@@ -17,7 +17,7 @@ struct LabCommand: AsyncParsableCommand {
         debootstrap image, on the private bridge rampart0. The lab routes nowhere beyond it;
         packages come through a proxy on the bridge address.
         """,
-        subcommands: [Up.self, Down.self, Status.self, SSH.self]
+        subcommands: [Up.self, Down.self, Status.self, SSH.self, Kill.self, Start.self]
     )
 
     struct InventoryOption: ParsableArguments {
@@ -63,6 +63,31 @@ struct LabCommand: AsyncParsableCommand {
             let (lab, _) = try options.lab()
             try lab.down(progress: LabCommand.progress)
             Terminal.shared.write("lab down: nothing left behind (the cached base image is kept)\n")
+        }
+    }
+
+    struct Kill: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Kill one host as a power cut would (SIGKILL to its init), for fault drills; `lab start` boots it again.")
+        @OptionGroup var options: InventoryOption
+        @Argument(help: "Lab host name.") var host: String
+
+        func run() async throws {
+            let (lab, _) = try options.lab()
+            try lab.kill(host: host)
+            Terminal.shared.write("lab: \(host) killed\n")
+        }
+    }
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Boot one stopped host again, keeping what it had written.")
+        @OptionGroup var options: InventoryOption
+        @Argument(help: "Lab host name.") var host: String
+
+        func run() async throws {
+            let (lab, _) = try options.lab()
+            let state = try lab.start(host: host, progress: LabCommand.progress)
+            Terminal.shared.write("lab: \(host) \(state)\n")
         }
     }
 

@@ -35,16 +35,28 @@ public struct RampartCommand: AsyncParsableCommand {
             }
         } catch let error as DiagnosticError {
             Terminal.shared.write(error.description + "\n", error: true)
-            Foundation.exit(1)
+            finish(1)
         } catch let error as RemoteError {
             Terminal.shared.write(error.description + "\n", error: true)
-            Foundation.exit(1)
+            finish(1)
         } catch let error as LabError {
             Terminal.shared.write("lab: error: \(error)\n", error: true)
-            Foundation.exit(1)
+            finish(1)
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty { Terminal.shared.write(message + "\n", error: code != .success) }
+            finish(code.rawValue)
         }
+        finish(0)
+    }
+
+    /// Ends the process without running atexit handlers: libcrypto's cleanup at exit raced a
+    /// thread still finishing a session and aborted with a double free once in the fault drills.
+    /// Everything that matters (remote locks, files) is settled before this point.
+    static func finish(_ code: Int32) -> Never {
+        fflush(nil)
+        _exit(code)
     }
 }
 

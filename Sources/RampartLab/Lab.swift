@@ -127,6 +127,36 @@ public struct Lab: Sendable {
         }
     }
 
+    /// Kills one host as a power cut would: SIGKILL to its init, so every process in it dies at
+    /// once and nothing is shut down cleanly; its overlay (what it had written) stays for `start`.
+    public func kill(host name: String) throws {
+        try Lab.requireRoot()
+        guard let host = configuration.hosts.first(where: { $0.name == name }) else {
+            throw LabError.invalidConfiguration("no lab host named '\(name)'")
+        }
+        let containers = makeContainers()
+        guard let leader = containers.leaderPid(host.name) else { return }
+        Glibc.kill(leader, SIGKILL)
+        let deadline = Lab.now() + 10
+        while Lab.now() < deadline && !containers.nspawnPids(host.name).isEmpty { usleep(50_000) }
+    }
+
+    /// Boots one stopped host again on the overlay it had (after `kill`), and waits until it runs.
+    public func start(host name: String, progress: @Sendable (String) -> Void = { _ in }) throws -> String {
+        try Lab.requireRoot()
+        guard let host = configuration.hosts.first(where: { $0.name == name }) else {
+            throw LabError.invalidConfiguration("no lab host named '\(name)'")
+        }
+        return try withLock { () throws -> String in
+            let containers = makeContainers()
+            if containers.leaderPid(host.name) == nil {
+                try containers.launch(host)
+            }
+            let states = try containers.waitUntilReady([host], timeout: configuration.bootTimeout, started: Lab.now(), progress: progress)
+            return states[host.name] ?? "?"
+        }
+    }
+
     /// Each configured host: running or not, its systemd state and memory. Needs root for
     /// the state and memory; never throws.
     public func status() -> [LabHostStatus] {

@@ -37,7 +37,7 @@ public struct InventoryLoader {
     static let hostKeys = ["address", "connection", "vars"]
     static let groupKeys = ["hosts", "children", "connection", "vars"]
     static let connectionKeys = ["port", "user", "key", "known_hosts", "host_key_checking", "become",
-                                 "become_password_env", "connect_timeout", "command_timeout", "bootstrap_user"]
+                                 "become_password_env", "connect_timeout", "command_timeout", "bootstrap_user", "keepalive_interval"]
 
     /// Loads and validates `path`; throws `DiagnosticError` with all problems found.
     public func load(path: String) throws -> Inventory {
@@ -199,6 +199,7 @@ public struct InventoryLoader {
             case "connect_timeout": settings.connectTimeout = source.double(entry.value, what: field)
             case "command_timeout": settings.commandTimeout = source.double(entry.value, what: field)
             case "bootstrap_user": settings.bootstrapUser = source.string(entry.value, what: field)
+            case "keepalive_interval": settings.keepaliveInterval = source.int(entry.value, what: field, range: 1...3600)
             default: break
             }
         }

@@ -19,10 +19,15 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
     /// user) until the playbook creates the deploy user and hardens sshd. Tried only after an
     /// authentication failure, never after a host key problem.
     public var bootstrapUser: String?
+    /// Seconds between SSH keepalives; a host that answers none of 3 in a row is lost (like
+    /// OpenSSH's ServerAliveInterval with ServerAliveCountMax 3). Bounds how long a cut link or a
+    /// dead host can hold a step.
+    public var keepaliveInterval: Int?
 
     public init(port: Int? = nil, user: String? = nil, key: String? = nil, knownHosts: String? = nil,
                 hostKeyChecking: String? = nil, become: Bool? = nil, becomePasswordEnv: String? = nil,
-                connectTimeout: Double? = nil, commandTimeout: Double? = nil, bootstrapUser: String? = nil) {
+                connectTimeout: Double? = nil, commandTimeout: Double? = nil, bootstrapUser: String? = nil,
+                keepaliveInterval: Int? = nil) {
         self.port = port
         self.user = user
         self.key = key
@@ -33,6 +38,7 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.bootstrapUser = bootstrapUser
+        self.keepaliveInterval = keepaliveInterval
     }
 
     /// These settings with every unset field taken from `base`.
@@ -43,6 +49,7 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
                            become: become ?? base.become, becomePasswordEnv: becomePasswordEnv ?? base.becomePasswordEnv,
                            connectTimeout: connectTimeout ?? base.connectTimeout,
                            commandTimeout: commandTimeout ?? base.commandTimeout,
-                           bootstrapUser: bootstrapUser ?? base.bootstrapUser)
+                           bootstrapUser: bootstrapUser ?? base.bootstrapUser,
+                           keepaliveInterval: keepaliveInterval ?? base.keepaliveInterval)
     }
 }

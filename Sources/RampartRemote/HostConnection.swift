@@ -16,11 +16,12 @@ public protocol HostConnection: AnyObject, Sendable {
 
 extension HostConnection {
     /// Writes `contents` to `path` through the command's stdin (SFTP is slow in libssh2):
-    /// a temp file beside the target, then an atomic rename, so readers never see half a file.
+    /// a temp file beside the target, then an atomic rename, so readers never see half a file;
+    /// a transfer cut short (the run killed) fails its size check and is never renamed into place.
     public func upload(_ contents: [UInt8], to path: String, mode: String = "0644") async throws -> CommandResult {
         let target = ShellQuoting.quote(path)
         let temp = ShellQuoting.quote(path + ".rampart-tmp")
-        let script = "umask 077 && cat > \(temp) && chmod \(mode) \(temp) && mv -f \(temp) \(target)"
+        let script = "umask 077 && cat > \(temp) && [ $(wc -c < \(temp)) -eq \(contents.count) ] && chmod \(mode) \(temp) && mv -f \(temp) \(target) || { rm -f \(temp); exit 1; }"
         return try await run(Command(script, stdin: contents, display: "upload \(path) (\(contents.count) bytes)"))
     }
 }

@@ -27,8 +27,10 @@ public struct SSHOptions: Sendable {
     public var connectTimeout: Double
     /// Default per-command limit; a command may set its own.
     public var commandTimeout: Double
-    /// Seconds between keepalives on an idle or busy session; 0 disables them.
+    /// Seconds between keepalives on an idle or busy session; 0 disables them. A session that
+    /// hears nothing for `keepaliveCountMax` intervals while waiting is declared lost.
     public var keepaliveInterval: Int
+    public static let keepaliveCountMax = 3
     /// Wrap privileged commands in sudo when the user is not root.
     public var become: Bool
     /// The sudo password, fed on stdin; nil means passwordless sudo (`sudo -n`).

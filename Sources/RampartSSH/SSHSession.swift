@@ -14,6 +14,8 @@ final class SSHSession {
     private let socket: TCPSocket
     private let session: OpaquePointer
     private var host: String { options.hostName }
+    /// When the server was last heard from (the socket was ready) while a command waited.
+    private var lastHeard = Monotonic.now()
 
     /// Connects, handshakes, verifies the host key and authenticates.
     init(options: SSHOptions, passphrases: PassphraseSource) throws {
@@ -103,7 +105,17 @@ final class SSHSession {
                 if pfd.revents & Int16(POLLERR | POLLNVAL) != 0 {
                     throw RemoteError(.connectionLost, host: host, "connection lost during \(what)")
                 }
+                lastHeard = Monotonic.now()
                 return
+            }
+            // A server answers every keepalive; silence through several means a cut link or a
+            // dead host, which TCP alone would only report after many minutes.
+            let silence = Monotonic.now() - lastHeard
+            let limit = Double(options.keepaliveInterval * SSHOptions.keepaliveCountMax)
+            if phase == .command && options.keepaliveInterval > 0 && silence >= limit {
+                throw RemoteError(.connectionLost, host: host,
+                                  "no answer from \(options.address) for \(formatSeconds(silence)) during \(what): the link is down or the host is gone",
+                                  hint: "check the host and its network; the limit is \(SSHOptions.keepaliveCountMax) × keepalive_interval (\(options.keepaliveInterval) s)")
             }
             sendKeepalive()
         }
@@ -137,6 +149,7 @@ final class SSHSession {
         let started = Monotonic.now()
         let deadline = started + timeout
         let what = "command `\(Self.abbreviate(display))` (limit \(formatSeconds(timeout)))"
+        lastHeard = started
 
         var channel: OpaquePointer?
         while channel == nil {

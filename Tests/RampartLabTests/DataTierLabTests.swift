@@ -80,7 +80,7 @@ enum DataTierLabChecks {
         // data (the notes written so far), then replicating.
         _ = try EngineLabChecks.exec("db1", "mysql -e 'FLUSH BINARY LOGS; PURGE BINARY LOGS BEFORE NOW()'")
         _ = try EngineLabChecks.exec("db2", "systemctl stop mariadb && rm -rf /var/lib/mysql && mariadb-install-db --user=mysql >/dev/null 2>&1 && systemctl start mariadb")
-        let reseed = try rampart(["apply", "-i", labInventory, SiteLabChecks.site, "--yes"])
+        let reseed = try rampart(["apply", "-i", labInventory, SiteLabChecks.site, "--yes", "--verbose"])
         #expect(reseed.status == 0 && reseed.stdout.contains("initial copy of db1's data"), "\(reseed.stdout)\n\(reseed.stderr)")
         try roles(primary: "db1", replica: "db2")
         #expect(try arrives("first-note", on: "db2"), "the seeded replica lacks the primary's data")

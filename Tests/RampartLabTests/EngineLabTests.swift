@@ -81,8 +81,10 @@ enum EngineLabChecks {
         let rejected = try rampart(["apply", "-i", labInventory, broken, "--yes"])
         #expect(rejected.status == 1)
         // web1 failed: it was re-enabled all the same, and the roll stopped before web2.
-        #expect(try exec("lb1", "cat /var/tmp/roll.log") == "drain web1\nenable web1\n")
-        #expect(rejected.stdout.contains("the rolling play 'web' stopped after web1 failed"), "\(rejected.stdout)")
+        var reenabled = Scenario("8 roll failing mid-way re-enables")
+        reenabled.expect(try exec("lb1", "cat /var/tmp/roll.log") == "drain web1\nenable web1\n", "roll log")
+        reenabled.expect(rejected.stdout.contains("the rolling play 'web' stopped after web1 failed"), "\(rejected.stdout)")
+        reenabled.finish("nginx -t rejected web1's config: web1 re-enabled, roll stopped before web2")
         #expect(rejected.stdout.contains("rejected by checker") && (rejected.stdout + rejected.stderr).contains("bogus_parameter"),
                 "checker output missing:\n\(rejected.stdout)\n\(rejected.stderr)")
         #expect(try exec("web1", "cat /etc/nginx/sites-enabled/rampart") == before)

@@ -64,10 +64,12 @@ enum FirewallLabChecks {
             if probe.status == 0 { back = Date().timeIntervalSince(started); break }
             Thread.sleep(forTimeInterval: 1)
         }
-        print(String(format: "firewall lockout: apply failed and web2 restored its ruleset after %.1f s (confirm_within 15)", back ?? -1))
-        #expect(back != nil && back! < 15 + 20, "web2 did not come back: \(String(describing: back))")
-        #expect(try EngineLabChecks.exec("web2", "sha256sum < /etc/nftables.conf") == before, "the cut ruleset must not be persisted")
-        #expect(try EngineLabChecks.exec("web2", "test -e /etc/nftables.conf.rampart-new && echo left || echo clean") == "clean\n")
+        var lockout = Scenario("5 firewall change cutting SSH")
+        lockout.expect(cut.status == 1 && (cut.stdout + cut.stderr).contains("lock Rampart out"), "the apply should fail at confirmation")
+        lockout.expect(back != nil && back! < 15 + 20, "web2 did not come back: \(String(describing: back))")
+        lockout.expect(try EngineLabChecks.exec("web2", "sha256sum < /etc/nftables.conf") == before, "the cut ruleset must not be persisted")
+        lockout.expect(try EngineLabChecks.exec("web2", "test -e /etc/nftables.conf.rampart-new && echo left || echo clean") == "clean\n", "candidate left")
+        lockout.finish(String(format: "reverted by the host %.1f s after the apply started (confirm_within 15; default 60)", back ?? -1))
         let converged = try rampart(["plan", "-i", labInventory, SiteLabChecks.site, "--detailed-exitcode"])
         #expect(converged.status == 0, "the site should still be converged:\n\(converged.stdout)")
     }

@@ -64,10 +64,19 @@ enum SiteLabChecks {
     }
 
     static func run() throws {
+        // The plan of fresh hosts, saved and as JSON, then the cold apply at full verbosity with
+        // every host's process arguments watched: all searched for the vault's secrets.
+        let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(getpid()).plan").path
+        defer { try? FileManager.default.removeItem(atPath: planFile) }
+        #expect(try rampart(["plan", "-i", labInventory, site, "--out", planFile]).status == 0)
+        PlantedSecrets.scan(try String(contentsOfFile: planFile, encoding: .utf8), what: "the saved plan file")
+        #expect(try rampart(["plan", "-i", labInventory, site, "--json"]).status == 0)
+        try PlantedSecrets.watchArguments()
         let started = Date()
-        let apply = try rampart(["apply", "-i", labInventory, site, "--yes"])
+        let apply = try rampart(["apply", "-i", labInventory, site, "--yes", "--json", "--verbose"])
         let cold = Date().timeIntervalSince(started)
         #expect(apply.status == 0, "site apply failed:\n\(apply.stdout)\n\(apply.stderr)")
+        try PlantedSecrets.collectArguments()
         let noopStarted = Date()
         let noop = try rampart(["plan", "-i", labInventory, site, "--detailed-exitcode"])
         let noopPlan = Date().timeIntervalSince(noopStarted)
@@ -121,7 +130,9 @@ enum SiteLabChecks {
         Thread.sleep(forTimeInterval: 0.5)
         _ = try rampart(["exec", "-i", labInventory, "--limit", "web1", "--", "systemctl stop nginx"])
         let whileStopped = try finishLoop(loop)
-        #expect(whileStopped.count == 60 && whileStopped.allSatisfy { $0 == "200" }, "failures while web1 was stopped: \(whileStopped)")
+        var stopped = Scenario("9 web1 stopped")
+        stopped.expect(whileStopped.count == 60 && whileStopped.allSatisfy { $0 == "200" }, "failures while web1 was stopped: \(whileStopped)")
+        stopped.finish("LB: \(whileStopped.count) requests, \(whileStopped.filter { $0 != "200" }.count) failed")
         let healed = try rampart(["apply", "-i", labInventory, site, "--yes"])
         #expect(healed.status == 0, "\(healed.stdout)")
 
@@ -154,6 +165,9 @@ enum SiteLabChecks {
         let change = try rampart(["apply", "-i", labInventory, site, "--yes"])
         #expect(change.status == 0 && change.stdout.contains("before_each on lb1"), "\(change.stdout)")
         let duringRoll = try finishLoop(rollLoop)
-        #expect(duringRoll.count == 120 && duringRoll.allSatisfy { $0 == "200" }, "failures during the roll: \(duringRoll)")
+        var roll = Scenario("8 rolling change on both web servers")
+        roll.expect(change.status == 0 && change.stdout.contains("before_each on lb1"), "the roll")
+        roll.expect(duringRoll.count == 120 && duringRoll.allSatisfy { $0 == "200" }, "failures during the roll: \(duringRoll)")
+        roll.finish("drained in HAProxy one at a time: \(duringRoll.count) requests, \(duringRoll.filter { $0 != "200" }.count) failed")
     }
 }

@@ -114,3 +114,43 @@ struct MySQLSecretsTests {
         #expect(MySQLPasswordHash.hash("app-pass") == "*3F57C84FDE4BBAB2C998F3A2D311684280BAE8E7")
     }
 }
+
+/// The file step's real shell script, run here with its content cut short (as when Rampart is
+/// killed mid-transfer): the target keeps its old bytes and no temp file stays behind.
+struct InterruptedWriteTests {
+    @Test func aTruncatedTransferNeverReplacesTheFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-cut-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/app.conf"
+        try "old content\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let new = String(repeating: "new line of configuration\n", count: 400)
+        let catalog = HostCatalog(host: "h1", address: "10.0.0.1", resources: [
+            Resource(.file(FileResource(path, source: .rendered(template: "app.conf.j2", text: SensitiveText([.plain(new)]))))),
+        ])
+        var facts = HostFacts(host: "h1")
+        facts.files[path] = FileFact(kind: .regular, owner: "root", group: "root", mode: "0644", size: 12, sha256: sha256Hex(Array("old content\n".utf8)))
+        let step = try #require(HostPlanner.plan(catalog: catalog, facts: facts).0.steps.first)
+
+        func run(_ stdin: String) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", step.script]
+            let input = Pipe()
+            process.standardInput = input
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try run(String(new.prefix(4000))) != 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old content\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["app.conf"])
+        // The whole content goes in.
+        #expect(try run(new) == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == new)
+    }
+}

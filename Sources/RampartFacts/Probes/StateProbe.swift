@@ -37,8 +37,10 @@ enum StateProbe: FactProbe {
                 case "O": facts.originals.insert(rest)
                 case "M" where !rest.isEmpty: facts.manifest.append(ManagedEntry(rest))
                 case "J":
-                    let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
-                    if parts.count == 2 { facts.pendingHandlers.append(PendingHandler(resource: parts[0], action: parts[1])) }
+                    // `kind:name action`: the action is one word, a name may hold spaces.
+                    if let space = rest.lastIndex(of: " ") {
+                        facts.pendingHandlers.append(PendingHandler(resource: String(rest[..<space]), action: String(rest[rest.index(after: space)...])))
+                    }
                 case "S":
                     if let (path, fact) = ProbeLines.file(Substring(rest)) { facts.files[path] = fact }
                 case "P":

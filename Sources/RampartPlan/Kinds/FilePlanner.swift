@@ -74,7 +74,7 @@ enum FilePlanner {
         var changes = fact == nil ? ["\(bytes.count) bytes, \(metadataText(owner, group, mode))"] : ["content"]
         if let fact { changes += metadataChanges(fact, owner, group, mode) }
         return [Step([id], fact == nil && shipped == nil ? .create : .update, summary: changes.joined(separator: ", "), diff: diff,
-                     script: writeScript(f, owner: owner, group: group, mode: mode,
+                     script: writeScript(f, sha256: wanted, owner: owner, group: group, mode: mode,
                                          keepOriginal: fact != nil && !context.facts.manifest.contains { $0.id == id.description }, context),
                      payload: payload, note: note)]
     }
@@ -116,7 +116,7 @@ enum FilePlanner {
                     note: note)
     }
 
-    static func writeScript(_ f: FileResource, owner: String?, group: String?, mode: String?, keepOriginal: Bool,
+    static func writeScript(_ f: FileResource, sha256: String, owner: String?, group: String?, mode: String?, keepOriginal: Bool,
                             _ context: PlanContext) -> StepScript {
         let p = Script.q(f.path)
         let directory = Script.q(f.path.nsPath.directory)
@@ -124,7 +124,10 @@ enum FilePlanner {
         let stat = statString(owner, group, mode)
         // Unmanaged metadata stays as it was: the new file takes the old one's owner and mode first.
         // A missing parent folder is created (root, 0755), like Terraform's local_file.
+        // The content arrives on stdin; a run killed mid-transfer ends it early, so the bytes are
+        // checked against the planned hash before anything uses them (never a half-written file).
         let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT", "cat > \"$tmp\"",
+                        "[ \"$(sha256sum < \"$tmp\")\" = '\(sha256)  -' ] || { echo 'the content arrived incomplete (connection lost?); nothing changed' >&2; exit 1; }",
                         "if [ -e \(p) ]; then chown --reference=\(p) \"$tmp\"; chmod --reference=\(p) \"$tmp\"; else chmod 0644 \"$tmp\"; fi"]
             + chownChmod("\"$tmp\"", owner, group, mode)).joined(separator: "\n")
         // The guard, re-checked now: same bytes and metadata → nothing to do.
