@@ -7,6 +7,19 @@ import RampartRemote
 /// Gathers one host's facts in one exec — and, for an apply, takes the on-host lock in that
 /// same exec, retrying while another apply holds it.
 public enum FactGathering {
+    /// Facts without taking the lock, and who holds it (nil when free), in one exec: an apply
+    /// whose host turns out converged and unlocked is done after this single round trip.
+    public static func peek(_ catalog: HostCatalog, over connection: HostConnection) async throws -> (facts: HostFacts, holder: String?) {
+        let batch = ProbeBatch(catalog: catalog)
+        let result = try await connection.run(Command(HostLock.peekScript + "\n" + batch.script, display: "gather facts"))
+        guard result.succeeded else {
+            throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
+                                         hint: "the host needs a POSIX sh and Debian's base tools", host: catalog.host, step: "facts"))
+        }
+        let output = result.stdoutText
+        return (batch.parse(output), HostLock.holder(in: output))
+    }
+
     public static func gather(_ catalog: HostCatalog, over connection: HostConnection, lock: Bool,
                               lockTimeout: Double = 300, observer: ApplyObserver? = nil) async throws -> HostFacts {
         let batch = ProbeBatch(catalog: catalog)

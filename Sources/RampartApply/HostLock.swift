@@ -25,6 +25,11 @@ public enum HostLock {
 
     public static let releaseScript = "rm -rf \(HostPaths.lock)"
 
+    /// Shell that only looks: `LOCK|ok` when no apply holds the lock, else `LOCK|busy|<owner>`.
+    public static let peekScript = """
+        if [ -d \(HostPaths.lock) ]; then printf 'LOCK|busy|%s\\n' "$(cat \(HostPaths.lock)/owner 2>/dev/null)"; else echo 'LOCK|ok'; fi
+        """
+
     /// Nil when `output` (of `acquireScript`) says the lock was taken, else who holds it.
     public static func holder(in output: String) -> String? {
         let line = output.split(separator: "\n").first { $0.hasPrefix("LOCK|") } ?? "LOCK|busy|"

@@ -65,8 +65,11 @@ struct ApplyCommand: AsyncParsableCommand {
             observer = TextApplyView(width: catalog.hosts.map(\.host.count).max() ?? 0, verbose: verbose)
         }
         let started = Monotonic.now()
-        let sessions = await Engine.gather(project: project, catalog: catalog, lock: true, forks: forks,
-                                           lockTimeout: lockTimeout, observer: observer)
+        // A saved plan is checked against facts taken under the lock; otherwise a first look
+        // without it, so that hosts already converged are done in one exec (Engine.settle).
+        let sessions = saved != nil
+            ? await Engine.gather(project: project, catalog: catalog, lock: true, forks: forks, lockTimeout: lockTimeout, observer: observer)
+            : await Engine.peek(project: project, catalog: catalog, forks: forks)
         do { try Engine.issueCertificates(project: project, sessions: sessions) } catch {
             await Engine.release(sessions)
             await Engine.close(sessions)
@@ -86,6 +89,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         } else {
             Engine.plan(sessions)
+            await Engine.settle(sessions, forks: forks, lockTimeout: lockTimeout, observer: observer)
         }
         let plan = Plan(inventory: inventoryPath, playbook: playbookPath, hosts: sessions.compactMap { $0.error == nil ? $0.plan : nil })
         let errors = Dictionary(sessions.compactMap { s in s.error.map { (s.host.name, $0) } }, uniquingKeysWith: { a, _ in a })
@@ -136,6 +140,11 @@ struct ApplyCommand: AsyncParsableCommand {
                     report.error = session.error
                     return report
                 }
+                if session.settled {
+                    report.execs = connection.execCount
+                    observer.event(.hostFinished(report))
+                    return report
+                }
                 report = await RollingHooks.around(plan, inventory: project.inventory, observer: observer) {
                     applied.withLock { _ = $0.insert(name) }
                     return await HostApplier(plan: plan, connection: connection, payloads: payloads, relay: relay, reconnect: reconnect, observer: observer,
@@ -152,7 +161,7 @@ struct ApplyCommand: AsyncParsableCommand {
             })
         live?.stop()
         let done = applied.current
-        await Engine.release(sessions.filter { !done.contains($0.host.name) && $0.facts != nil })
+        await Engine.release(sessions.filter { !done.contains($0.host.name) })
         await Engine.close(sessions)
         if json {
             (observer as? JSONApplyView)?.summary(reports, seconds: Monotonic.now() - started)

@@ -18,6 +18,12 @@ final class HostSession: @unchecked Sendable {
     var facts: HostFacts?
     var plan: HostPlan?
     var error: Diagnostic?
+    /// This run holds the host's lock (taken with its facts).
+    var locked = false
+    /// Gathered without the lock, which no other apply held either (see `Engine.settle`).
+    var lockWasFree = false
+    /// Converged and unlocked at the first look: an apply has nothing to do or release here.
+    var settled = false
     /// Certificates the control node's CA issued for this host's certificate resources.
     var certificates: [ResourceID: CertificateMaterial] = [:]
     /// Clear bytes of the plan's sensitive payloads (from planning; never written anywhere).
@@ -44,12 +50,60 @@ enum Engine {
                 session.connection = connection
                 session.facts = try await FactGathering.gather(session.catalog, over: connection, lock: lock,
                                                                lockTimeout: lockTimeout, observer: observer)
+                session.locked = lock
             } catch {
                 session.error = HostApplier.diagnostic(error, host: host.name, step: "facts")
             }
             return true
         }
         return sessions
+    }
+
+    /// An apply's first look: every host's facts in one exec each, without taking its lock but
+    /// noting whether another apply holds it.
+    static func peek(project: Project, catalog: Catalog, forks: Int) async -> [HostSession] {
+        let factory = ConnectionFactory(inventory: project.inventory)
+        let sessions = catalog.hosts.compactMap { c in project.inventory.host(named: c.host).map { HostSession(host: $0, catalog: c) } }
+        _ = await ParallelHosts.run(sessions.map(\.host), forks: forks) { host in
+            let session = sessions.first { $0.host.name == host.name }!
+            do {
+                let connection = try await factory.connect(host)
+                session.connection = connection
+                let (facts, holder) = try await FactGathering.peek(session.catalog, over: connection)
+                session.facts = facts
+                session.lockWasFree = holder == nil
+            } catch {
+                session.error = HostApplier.diagnostic(error, host: host.name, step: "facts")
+            }
+            return true
+        }
+        return sessions
+    }
+
+    /// After a planned first look: hosts with nothing to do (no step, the manifest as it would be
+    /// written, no other apply holding the lock) are settled — a no-op apply costs them one exec,
+    /// like `plan`. Every other host takes its lock and gathers its facts again under it (an apply
+    /// may have finished in between), to be planned again.
+    static func settle(_ sessions: [HostSession], forks: Int, lockTimeout: Double, observer: ApplyObserver?) async {
+        var unsettled: [HostSession] = []
+        for session in sessions where session.error == nil {
+            guard let plan = session.plan, let facts = session.facts else { continue }
+            let manifestCurrent = plan.manifest.map { $0 == facts.manifest.map(\.id) } ?? true
+            if session.lockWasFree && plan.steps.isEmpty && manifestCurrent { session.settled = true } else { unsettled.append(session) }
+        }
+        let waiting = unsettled
+        _ = await ParallelHosts.run(waiting.map(\.host), forks: forks) { host in
+            let session = waiting.first { $0.host.name == host.name }!
+            do {
+                session.facts = try await FactGathering.gather(session.catalog, over: session.connection!, lock: true,
+                                                               lockTimeout: lockTimeout, observer: observer)
+                session.locked = true
+            } catch {
+                session.error = HostApplier.diagnostic(error, host: host.name, step: "lock")
+            }
+            return true
+        }
+        plan(unsettled)
     }
 
     /// Sessions whose facts are the fresh Debian 12 baseline (`plan --offline`): nothing connects.
@@ -82,7 +136,7 @@ enum Engine {
     /// lock this run took (their facts were gathered under it): never another apply's lock.
     static func release(_ sessions: [HostSession]) async {
         for session in sessions {
-            guard let connection = session.connection, session.facts != nil else { continue }
+            guard let connection = session.connection, session.locked else { continue }
             _ = try? await connection.run(Command(HostLock.releaseScript, display: "release lock"))
         }
     }

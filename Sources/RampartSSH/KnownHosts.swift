@@ -17,12 +17,9 @@ struct KnownHostsVerifier {
         let openSSHOrder = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"]
         var known: Set<String> = []
         for file in options.knownHostsFiles {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
-            for line in text.split(separator: "\n") {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count >= 3, !fields[0].hasPrefix("#"), !fields[0].hasPrefix("@") else { continue }
-                if hostField(String(fields[0]), matches: knownHostsName) { known.insert(String(fields[1])) }
-            }
+            let entries = KnownHostsCache.shared.entries(of: file)
+            known.formUnion(entries.plain[knownHostsName] ?? [])
+            for (field, type) in entries.hashed where hostField(field, matches: knownHostsName) { known.insert(type) }
         }
         let first = openSSHOrder.filter(known.contains)
         return (first + openSSHOrder.filter { !known.contains($0) }).joined(separator: ",")
@@ -160,6 +157,42 @@ struct KnownHostsVerifier {
         case LIBSSH2_HOSTKEY_TYPE_RSA: return LIBSSH2_KNOWNHOST_KEY_SSHRSA
         case LIBSSH2_HOSTKEY_TYPE_DSS: return LIBSSH2_KNOWNHOST_KEY_SSHDSS
         default: return LIBSSH2_KNOWNHOST_KEY_UNKNOWN
+        }
+    }
+}
+
+/// known_hosts files parsed once per process (and again when they change): with hundreds of
+/// hosts, re-reading the file for every connection made the key preference quadratic.
+final class KnownHostsCache: @unchecked Sendable {
+    struct Entries {
+        /// Plain host name → key types recorded for it.
+        var plain: [String: Set<String>] = [:]
+        /// Hashed (`|1|salt|hash`) host fields with their key type.
+        var hashed: [(field: String, type: String)] = []
+    }
+
+    static let shared = KnownHostsCache()
+    private let lock = NSLock()
+    private var cache: [String: (modified: Date?, size: Int, entries: Entries)] = [:]
+
+    func entries(of file: String) -> Entries {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+        let modified = attributes?[.modificationDate] as? Date
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+        return lock.withLock {
+            if let cached = cache[file], cached.modified == modified, cached.size == size { return cached.entries }
+            var entries = Entries()
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                    guard fields.count >= 3, !fields[0].hasPrefix("#"), !fields[0].hasPrefix("@") else { continue }
+                    let type = String(fields[1])
+                    if fields[0].hasPrefix("|1|") { entries.hashed.append((String(fields[0]), type)); continue }
+                    for name in fields[0].split(separator: ",") { entries.plain[String(name), default: []].insert(type) }
+                }
+            }
+            cache[file] = (modified, size, entries)
+            return entries
         }
     }
 }

@@ -14,6 +14,14 @@ import Stencil
 public final class TemplateRenderer {
     public let library: TemplateLibrary
     private let environment: Environment
+    // One renderer serves every host of a compile, so what does not depend on the host is done
+    // once: a template's parse, and the Stencil form of a variable whose value is the same as at
+    // the last render (`groups` and `hostvars` are shared by all hosts; converting them for every
+    // render made compiling quadratic in the number of hosts). Secrets keep one table, so a cached
+    // marker stays valid.
+    private var parsed: [String: Template] = [:]
+    private var converted: [String: (value: Value, stencil: Any)] = [:]
+    private let secrets = SecretTable()
     static let filterNames: Set<String> = Set(TemplateFilters.names + ["default", "capitalize", "uppercase", "lowercase",
                                                                        "join", "split", "indent", "filter"])
 
@@ -60,13 +68,25 @@ public final class TemplateRenderer {
 
     private func render(_ text: String, name: String?, variables: [String: Value],
                         locate: (Token) -> SourceLocation) throws -> SensitiveText {
-        let template = Template(templateString: text, environment: environment, name: name)
+        let key = (name ?? "") + "\u{0}" + text
+        let template: Template
+        if let cached = parsed[key] { template = cached } else {
+            template = Template(templateString: text, environment: environment, name: name)
+            parsed[key] = template
+        }
         var strict = StrictCheck(library: library, variables: variables, knownFilters: Self.filterNames)
         strict.check(tokens: template.tokens, locate: locate)
         if !strict.diagnostics.isEmpty { throw DiagnosticError(strict.diagnostics) }
 
-        let secrets = SecretTable()
-        let context = variables.mapValues { Self.stencilValue($0, secrets) }
+        var context: [String: Any] = [:]
+        context.reserveCapacity(variables.count)
+        for (name, value) in variables {
+            // Equal values compare fast when they share storage, as the shared ones do.
+            if let cached = converted[name], cached.value == value { context[name] = cached.stencil; continue }
+            let stencil = Self.stencilValue(value, secrets)
+            converted[name] = (value, stencil)
+            context[name] = stencil
+        }
         let output: String
         do {
             output = try template.render(Context(dictionary: context, environment: environment))
