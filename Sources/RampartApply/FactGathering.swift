@@ -11,12 +11,7 @@ public enum FactGathering {
     /// whose host turns out converged and unlocked is done after this single round trip.
     public static func peek(_ catalog: HostCatalog, over connection: HostConnection) async throws -> (facts: HostFacts, holder: String?) {
         let batch = ProbeBatch(catalog: catalog)
-        let result = try await connection.run(Command(HostLock.peekScript + "\n" + batch.script, display: "gather facts"))
-        guard result.succeeded else {
-            throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
-                                         hint: "the host needs a POSIX sh and Debian's base tools", host: catalog.host, step: "facts"))
-        }
-        let output = result.stdoutText
+        let output = try await batch.run(over: connection, prefix: HostLock.peekScript, display: "gather facts")
         return (batch.parse(output), HostLock.holder(in: output))
     }
 
@@ -29,13 +24,8 @@ public enum FactGathering {
         var announced = false
         var abandoned: String?
         while true {
-            let script = HostLock.acquireScript(owner: owner, takingOver: abandoned) + "\n" + batch.script
-            let result = try await connection.run(Command(script, display: "lock and gather facts"))
-            guard result.succeeded else {
-                throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
-                                             hint: "the host needs a POSIX sh and Debian's base tools", host: catalog.host, step: "facts"))
-            }
-            let output = result.stdoutText
+            let output = try await batch.run(over: connection, prefix: HostLock.acquireScript(owner: owner, takingOver: abandoned),
+                                             display: "lock and gather facts")
             guard let holder = HostLock.holder(in: output) else { return batch.parse(output) }
             if holder != abandoned && HostLock.isAbandoned(holder) {
                 // A run on this machine that was killed: its handlers are in the journal; carry on.

@@ -41,37 +41,36 @@ enum Engine {
     /// (taking the on-host lock in that exec when `lock`).
     static func gather(project: Project, catalog: Catalog, lock: Bool, forks: Int, lockTimeout: Double,
                        observer: ApplyObserver?) async -> [HostSession] {
-        let factory = ConnectionFactory(inventory: project.inventory)
-        let sessions = catalog.hosts.compactMap { c in project.inventory.host(named: c.host).map { HostSession(host: $0, catalog: c) } }
-        _ = await ParallelHosts.run(sessions.map(\.host), forks: forks) { host in
-            let session = sessions.first { $0.host.name == host.name }!
-            do {
-                let connection = try await factory.connect(host)
-                session.connection = connection
-                session.facts = try await FactGathering.gather(session.catalog, over: connection, lock: lock,
-                                                               lockTimeout: lockTimeout, observer: observer)
-                session.locked = lock
-            } catch {
-                session.error = HostApplier.diagnostic(error, host: host.name, step: "facts")
-            }
-            return true
+        await connectAll(project: project, catalog: catalog, forks: forks) { session, connection in
+            session.facts = try await FactGathering.gather(session.catalog, over: connection, lock: lock,
+                                                           lockTimeout: lockTimeout, observer: observer)
+            session.locked = lock
         }
-        return sessions
     }
 
     /// An apply's first look: every host's facts in one exec each, without taking its lock but
     /// noting whether another apply holds it.
     static func peek(project: Project, catalog: Catalog, forks: Int) async -> [HostSession] {
+        await connectAll(project: project, catalog: catalog, forks: forks) { session, connection in
+            let (facts, holder) = try await FactGathering.peek(session.catalog, over: connection)
+            session.facts = facts
+            session.lockWasFree = holder == nil
+        }
+    }
+
+    /// A session per catalog host, connected in parallel, then `facts` over its connection; a
+    /// failure of either becomes the host's error.
+    private static func connectAll(project: Project, catalog: Catalog, forks: Int,
+                                   facts: @escaping @Sendable (HostSession, SSHConnection) async throws -> Void) async -> [HostSession] {
         let factory = ConnectionFactory(inventory: project.inventory)
         let sessions = catalog.hosts.compactMap { c in project.inventory.host(named: c.host).map { HostSession(host: $0, catalog: c) } }
+        let byName = Dictionary(uniqueKeysWithValues: sessions.map { ($0.host.name, $0) })
         _ = await ParallelHosts.run(sessions.map(\.host), forks: forks) { host in
-            let session = sessions.first { $0.host.name == host.name }!
+            let session = byName[host.name]!
             do {
                 let connection = try await factory.connect(host)
                 session.connection = connection
-                let (facts, holder) = try await FactGathering.peek(session.catalog, over: connection)
-                session.facts = facts
-                session.lockWasFree = holder == nil
+                try await facts(session, connection)
             } catch {
                 session.error = HostApplier.diagnostic(error, host: host.name, step: "facts")
             }

@@ -47,12 +47,21 @@ public struct ProbeBatch: Sendable {
 
     /// Gathers facts over `connection` in one exec; a probe that cannot run is a host error.
     public func gather(over connection: HostConnection) async throws -> HostFacts {
+        parse(try await run(over: connection))
+    }
+
+    /// Runs the script in one exec, after `prefix` (shell whose output lines come before the
+    /// first section, e.g. the lock's), and returns the whole output for `parse`.
+    public func run(over connection: HostConnection, prefix: String? = nil, display: String? = nil) async throws -> String {
+        var command = self.command
+        if let prefix { command.script = prefix + "\n" + command.script }
+        if let display { command.display = display }
         let result = try await connection.run(command)
         guard result.succeeded else {
             throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
                                          hint: "the host needs a POSIX sh and Debian's base tools", host: host, step: "facts"))
         }
-        return parse(result.stdoutText)
+        return result.stdoutText
     }
 }
 

@@ -20,6 +20,18 @@ enum EngineLabChecks {
         return object?["stdout"] as? String ?? ""
     }
 
+    /// Each host's standard output of `command` (hosts that failed or were unreachable are absent).
+    static func execAll(_ inventory: String, _ command: String, limit: String? = nil) throws -> [String: String] {
+        let result = try rampart(["exec", "-i", inventory, "--json"] + (limit.map { ["--limit", $0] } ?? []) + ["--", command])
+        var outputs: [String: String] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let host = object["host"] as? String, let stdout = object["stdout"] as? String else { continue }
+            outputs[host] = stdout
+        }
+        return outputs
+    }
+
     static func http(_ url: String) async -> (Int, String) {
         guard let (data, response) = try? await URLSession.shared.data(from: URL(string: url)!) else { return (0, "") }
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))

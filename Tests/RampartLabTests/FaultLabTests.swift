@@ -62,18 +62,6 @@ enum FaultLabChecks {
 
     static let hosts = ["lb1", "web1", "web2", "db1", "db2", "mon1"]
 
-    /// Each host's standard output of `command` (hosts that failed or were unreachable are absent).
-    static func execAll(_ inventory: String, _ command: String, limit: String? = nil) throws -> [String: String] {
-        let result = try rampart(["exec", "-i", inventory, "--json"] + (limit.map { ["--limit", $0] } ?? []) + ["--", command])
-        var outputs: [String: String] = [:]
-        for line in result.stdout.split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let host = object["host"] as? String, let stdout = object["stdout"] as? String else { continue }
-            outputs[host] = stdout
-        }
-        return outputs
-    }
-
     static func run() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-faults-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -116,7 +104,7 @@ enum FaultLabChecks {
         let errorLine = result.output.split(separator: "\n").first { $0.hasPrefix("web2") && $0.contains("error:") } ?? ""
         scenario.expect(errorLine.contains("command:slow step") && errorLine.contains("connection lost"),
                         "the error should name web2 and its step: \(result.output)")
-        let others = try execAll(inventory, "cat /srv/drill/slow.done", limit: "!web2")
+        let others = try EngineLabChecks.execAll(inventory, "cat /srv/drill/slow.done", limit: "!web2")
         scenario.expect(others.count == 5 && others.values.allSatisfy { $0 == "v1\n" }, "the other hosts should finish: \(others)")
         let startedBack = Date()
         let back = try rampart(["lab", "start", "web2"])
@@ -165,19 +153,19 @@ enum FaultLabChecks {
         Thread.sleep(forTimeInterval: 2.5)
         kill(apply.pid, SIGKILL)
         _ = apply.finish()
-        let owed = try execAll(inventory, "cat /var/lib/rampart/journal; cat /run/rampart.lock/owner")
+        let owed = try EngineLabChecks.execAll(inventory, "cat /var/lib/rampart/journal; cat /run/rampart.lock/owner")
         let journalled = owed.values.filter { $0.contains("command:reload after config") }.count
         scenario.expect(journalled == 6, "each host should owe its handler: \(owed)")
         scenario.expect(owed.count == 6 && owed.values.allSatisfy { $0.contains("(pid \(apply.pid))") }, "the killed run's lock should remain: \(owed)")
         // No file half-written: no temp file anywhere Rampart writes, and the config whole.
-        let temps = try execAll(inventory, "find /srv/drill /etc /var/lib/rampart \\( -name '.rampart-*' -o -name '*.rampart-tmp' \\) | wc -l; cat /srv/drill/config.txt")
+        let temps = try EngineLabChecks.execAll(inventory, "find /srv/drill /etc /var/lib/rampart \\( -name '.rampart-*' -o -name '*.rampart-tmp' \\) | wc -l; cat /srv/drill/config.txt")
         for host in hosts {
             scenario.expect(temps[host] == "0\nv3 on \(host)\n", "\(host): temp files or a partial config: \(temps[host] ?? "unreachable")")
         }
         let next = try rampart(["apply", "-i", inventory, playbook, "--yes"])
         scenario.expect(next.status == 0, "the next apply: \(next.stdout) \(next.stderr)")
         scenario.expect(next.stdout.contains("which no longer runs: taking it over"), "the abandoned lock should be taken over: \(next.stdout)")
-        let handled = try execAll(inventory, "grep -c 'reloaded v3' /srv/drill/handler.log; wc -c < /var/lib/rampart/journal")
+        let handled = try EngineLabChecks.execAll(inventory, "grep -c 'reloaded v3' /srv/drill/handler.log; wc -c < /var/lib/rampart/journal")
         scenario.expect(handled.count == 6 && handled.values.allSatisfy { $0 == "1\n0\n" }, "each handler once, journals empty: \(handled)")
         let converged = try rampart(["plan", "-i", inventory, playbook, "--detailed-exitcode"])
         scenario.expect(converged.status == 0, "not converged: \(converged.stdout)")
@@ -198,7 +186,7 @@ enum FaultLabChecks {
         scenario.expect(a.status == 0, "the first apply: \(a.output)")
         scenario.expect(b.status == 0 && b.output.contains("waiting: another apply holds the lock") && b.output.contains("No changes"),
                         "the second should wait, then find nothing to do: \(b.output)")
-        let log = try execAll(inventory, "grep v6 /srv/drill/runs.log")
+        let log = try EngineLabChecks.execAll(inventory, "grep v6 /srv/drill/runs.log")
         scenario.expect(log.count == 6 && log.values.allSatisfy { $0 == "start v6\nend v6\n" }, "the slow step once per host, not interleaved: \(log)")
         scenario.finish(String(format: "second waited and changed nothing (%.1f s in all); third (--lock-timeout 1) refused naming the holder's pid", b.seconds))
     }
@@ -237,7 +225,7 @@ enum FaultLabChecks {
         try rampart(["ca", "show", "--pem", "-i", labInventory]).stdout.write(toFile: ca, atomically: true, encoding: .utf8)
         let loop = try SiteLabChecks.startLoop("broken", requests: 250, ca: ca)
         let live = "sha256sum /etc/nginx/sites-enabled/foobar.conf /etc/haproxy/haproxy.cfg /etc/nftables.conf /etc/ssh/sshd_config.d/50-rampart.conf 2>/dev/null; nft list ruleset | sha256sum"
-        let before = try execAll(labInventory, live)
+        let before = try EngineLabChecks.execAll(labInventory, live)
         var rejected: [String] = []
         // nginx, HAProxy and sshd: a bad line in the site's own template; the site applied.
         for (template, line, checker) in [("web/site.conf.j2", "bogus_directive on;", "nginx"), ("lb/haproxy.cfg.j2", "bogus-keyword", "haproxy"),
@@ -256,7 +244,7 @@ enum FaultLabChecks {
         let nftOK = nft.status == 1 && nft.stdout.contains("rejected by checker")
         scenario.expect(nftOK, "nft should reject it:\n\(nft.stdout)\n\(nft.stderr)")
         if nftOK { rejected.append("nftables") }
-        let after = try execAll(labInventory, live)
+        let after = try EngineLabChecks.execAll(labInventory, live)
         scenario.expect(before.count == 6 && before == after, "live configs changed:\n\(before)\n\(after)")
         let codes = try SiteLabChecks.finishLoop(loop)
         let failed = codes.filter { $0 != "200" }.count

@@ -140,11 +140,9 @@ final class PlantedSecrets: @unchecked Sendable {
     /// Stops the samplers and searches what they saw; returns how many distinct command lines.
     @discardableResult
     static func collectArguments() throws -> Int {
-        let stop = try rampart(["exec", "-i", labInventory, "--json", "--", "systemctl stop rampart-args; cat /var/tmp/rampart-args.log; rm -f /var/tmp/rampart-args.*"])
+        let seen = try EngineLabChecks.execAll(labInventory, "systemctl stop rampart-args; cat /var/tmp/rampart-args.log; rm -f /var/tmp/rampart-args.*")
         var lines = 0
-        for line in stop.stdout.split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let host = object["host"] as? String, let text = object["stdout"] as? String else { continue }
+        for (host, text) in seen {
             lines += text.split(separator: "\n").count
             scan(text, what: "process arguments on \(host) during the apply")
         }

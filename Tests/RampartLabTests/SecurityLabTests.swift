@@ -55,7 +55,7 @@ enum HostSweepLabChecks {
         // The patterns travel base64-encoded, so the sweep itself plants nothing in sudo's log.
         let patterns = Data(PlantedSecrets.values.joined(separator: "\n").utf8).base64EncodedString()
         secrets.expect(PlantedSecrets.values.count >= 3, "the vault's values: \(PlantedSecrets.values.count)")
-        let sweep = try FaultLabChecks.execAll(labInventory, """
+        let sweep = try EngineLabChecks.execAll(labInventory, """
         p=/run/rampart-sweep; echo \(patterns) | base64 -d > $p
         echo "journal $(journalctl --no-pager -o cat 2>/dev/null | grep -cF -f $p)"
         echo "logs $(grep -rIlF -f $p /var/log 2>/dev/null | wc -l)"
@@ -90,7 +90,7 @@ enum HostSweepLabChecks {
         var lynis = Scenario("lynis hardening index")
         let install = try rampart(["exec", "-i", labInventory, "--", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q lynis >/dev/null"])
         lynis.expect(install.status == 0, "installing lynis: \(install.stdout) \(install.stderr)")
-        let audit = try FaultLabChecks.execAll(labInventory, "lynis audit system --quick --no-colors 2>/dev/null | sed -n 's/.*Hardening index : \\([0-9]*\\).*/\\1/p'")
+        let audit = try EngineLabChecks.execAll(labInventory, "lynis audit system --quick --no-colors 2>/dev/null | sed -n 's/.*Hardening index : \\([0-9]*\\).*/\\1/p'")
         let indexes = audit.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.trimmingCharacters(in: .whitespacesAndNewlines))" }
         lynis.expect(audit.count == 6 && audit.values.allSatisfy { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) != nil }, "lynis: \(audit)")
         lynis.finish("baseline: " + indexes.joined(separator: ", "))
