@@ -64,17 +64,21 @@ let package = Package(
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         /// Apply: walks a plan over connections (lock, guarded steps, journalled handlers, manifest); events to an observer.
         .target(name: "RampartApply", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartPlan", "RampartRemote"]),
+        /// The engine: sessions per host, facts with the lock, planning, the apply operation (saved-plan check, confirmation,
+        /// fail-fast, rolls, lock release) over a `Connector`, reporting to an `ApplyView`. No terminal, no SSH.
+        .target(name: "RampartEngine", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartPlan",
+                                                      "RampartApply", "RampartRemote"]),
         /// The public library: `import Rampart` brings the model, its DSL, the loader, the catalog and `Project` (all files loaded together).
         .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
                                                 "RampartFacts", "RampartPlan", "RampartApply"]),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
             "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
-            "RampartFacts", "RampartPlan", "RampartApply", "RampartCA", "RampartRemote", "RampartSSH", "RampartLab",
+            "RampartFacts", "RampartPlan", "RampartApply", "RampartEngine", "RampartCA", "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        /// A real OpenSSH sshd on loopback (temp dir, own keys, free port) for tests and benchmarks.
-        .target(name: "RampartTestSupport", dependencies: ["RampartSSH"]),
+        /// For tests: a real OpenSSH sshd on loopback, and `ScriptedConnection` (a `HostConnection` answering from a script).
+        .target(name: "RampartTestSupport", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics"]),
         /// `bench/`: transport figures against the loopback sshd (printed, never asserted).
         .executableTarget(name: "rampart-bench", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"],
                           path: "bench/Sources"),
@@ -90,9 +94,16 @@ let package = Package(
         .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"] + exportedByRampart, exclude: ["Fixtures"]),
         // Planning as data: resources + facts in, steps out (Fixtures/*.yml).
         .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"] + exportedByRampart, exclude: ["Fixtures"]),
+        // The engine's decisions over scripted hosts, in milliseconds.
+        .testTarget(name: "RampartEngineTests", dependencies: ["RampartEngine", "RampartApply", "RampartCatalog", "RampartModel", "RampartPlan",
+                                                               "RampartRemote", "RampartBasics", "RampartTestSupport"]),
+        // The lock's and probes' real shell scripts run by the local `sh`; no host needed.
+        .testTarget(name: "RampartApplyTests", dependencies: ["RampartApply", "RampartFacts", "RampartCatalog", "RampartModel", "RampartRemote", "RampartBasics"]),
+        // Probes run by the local `sh` and parsers fed as data; no host needed.
+        .testTarget(name: "RampartFactsTests", dependencies: ["RampartFacts", "RampartCatalog", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
-        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "RampartLoading"],
+        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "Rampart"] + exportedByRampart,
                     exclude: ["Fixtures"]),
     ]
 )

@@ -25,6 +25,8 @@ public struct HostReport: Sendable, Codable {
     public var error: Diagnostic?
     /// Exec channels this host's connection opened during the whole run (facts included).
     public var execs = 0
+    /// The host stopped answering mid-step (link down, host gone).
+    public var connectionLost = false
 
     public init(host: String) { self.host = host }
     public var succeeded: Bool { error == nil && failed == 0 }

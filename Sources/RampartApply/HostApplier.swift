@@ -23,6 +23,8 @@ public typealias Reconnect = @Sendable (_ host: String) async throws -> HostConn
 public struct HostApplier: Sendable {
     public let plan: HostPlan
     public let connection: HostConnection
+    /// The lock this run took on the host with its facts, released at the end (nil: none held).
+    public let lock: LockHolder?
     public let payloads: PayloadSource
     public let relay: RelaySource?
     public let reconnect: Reconnect?
@@ -30,10 +32,11 @@ public struct HostApplier: Sendable {
     /// Asked before each step: true stops the host there (`--fail-fast` after another host failed).
     public let shouldStop: @Sendable () -> Bool
 
-    public init(plan: HostPlan, connection: HostConnection, payloads: @escaping PayloadSource, relay: RelaySource? = nil,
+    public init(plan: HostPlan, connection: HostConnection, lock: LockHolder?, payloads: @escaping PayloadSource, relay: RelaySource? = nil,
                 reconnect: Reconnect? = nil, observer: ApplyObserver, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.plan = plan
         self.connection = connection
+        self.lock = lock
         self.payloads = payloads
         self.relay = relay
         self.reconnect = reconnect
@@ -60,7 +63,8 @@ public struct HostApplier: Sendable {
             }
             observer.event(.stepStarted(host: plan.host, index: index, step: step))
             let stepStarted = Monotonic.now()
-            let (outcome, output, failure) = await run(step)
+            let result = await run(step)
+            let (outcome, output, failure) = (result.outcome, result.output, result.failure)
             observer.event(.stepFinished(host: plan.host, index: index, step: step, outcome: outcome,
                                          seconds: Monotonic.now() - stepStarted, output: output))
             switch outcome {
@@ -69,21 +73,23 @@ public struct HostApplier: Sendable {
             case .rejected, .failed:
                 report.failed += 1
                 report.error = failure
+                report.connectionLost = result.connectionLost
                 stopped = true
             case .skipped: break
             }
         }
-        // Manifest only after a complete run; the lock always.
-        var final = [HostLock.releaseScript]
+        // Manifest only after a complete run; the lock always (the script's status is the manifest's).
+        var writeManifest = "status=0"
         if !stopped, let manifest = plan.manifest {
             let text = manifest.joined(separator: "\n") + "\n"
             let path = HostPaths.manifest(plan.playbook)
-            final.insert("mkdir -p \"$(dirname \(path))\" && printf '%s' \(ShellQuoting.quote(text)) > \(path).tmp && mv -f \(path).tmp \(path)", at: 0)
+            writeManifest = "mkdir -p \"$(dirname \(path))\" && printf '%s' \(ShellQuoting.quote(text)) > \(path).tmp && mv -f \(path).tmp \(path); status=$?"
         }
+        let final = [writeManifest] + (lock.map { [HostLock.releaseScript(for: $0)] } ?? []) + ["exit $status"]
         // A host that stopped answering mid-step (link down, host gone) is not reconnected just to
         // release its lock: that would add a connect timeout to the report, and a later run from
         // this machine takes over the lock of a run that no longer exists.
-        if let error = report.error, error.message.hasPrefix(Self.lostPrefix) {
+        if report.connectionLost {
             report.seconds = Monotonic.now() - started
             report.execs = connection.execCount
             observer.event(.hostFinished(report))
@@ -109,13 +115,28 @@ public struct HostApplier: Sendable {
         steps.contains { $0.triggers.contains(handler.resource) && !changed.isDisjoint(with: $0.resources) }
     }
 
-    private func run(_ step: Step) async -> (StepOutcome, String, Diagnostic?) {
+    /// What running one step came to.
+    private struct StepResult {
+        var outcome: StepOutcome
+        var output: String
+        var failure: Diagnostic?
+        /// The host stopped answering during the step (not worth reconnecting to release the lock).
+        var connectionLost = false
+        init(_ outcome: StepOutcome, _ output: String, _ failure: Diagnostic?, connectionLost: Bool = false) {
+            self.outcome = outcome
+            self.output = output
+            self.failure = failure
+            self.connectionLost = connectionLost
+        }
+    }
+
+    private func run(_ step: Step) async -> StepResult {
         var stdin: [UInt8] = []
         switch step.payload {
         case .text(let text)?: stdin = Array(text.utf8)
         case .sensitive(let hash, let path)?:
             guard let bytes = payloads(plan.host, path), sha256Hex(bytes) == hash else {
-                return (.failed, "", .error("the sensitive content of \(path) is not what was planned",
+                return StepResult(.failed, "", .error("the sensitive content of \(path) is not what was planned",
                                             hint: "the templates or vault changed since the plan was made; plan again",
                                             host: plan.host, step: step.resource.description))
             }
@@ -124,15 +145,15 @@ public struct HostApplier: Sendable {
             // The other host's output is read whole (bounded by its size), then sent: fine for
             // an initial copy of a small database; seed big ones with mariabackup by hand.
             guard let relay else {
-                return (.failed, "", .error("this step needs data from \(source), and no connection to it was offered", host: plan.host, step: step.resource.description))
+                return StepResult(.failed, "", .error("this step needs data from \(source), and no connection to it was offered", host: plan.host, step: step.resource.description))
             }
             if let converged = step.body.converged {
                 // Don't pull a dump the guard would throw away.
-                if let check = try? await connection.run(Command("if \(converged); then exit 100; fi", display: "check \(step.resource)")),
-                   check.exitStatus == 100 { return (.unchanged, "", nil) }
+                if let check = try? await connection.run(Command(StepExit.guardLine(converged), display: "check \(step.resource)")),
+                   check.exitStatus == StepExit.unchanged { return StepResult(.unchanged, "", nil) }
             }
             do { stdin = try await relay(source, command) } catch {
-                return (.failed, "", .error("reading from \(source) failed: \(Self.diagnostic(error, host: source, step: command).message)",
+                return StepResult(.failed, "", .error("reading from \(source) failed: \(Self.diagnostic(error, host: source, step: command).message)",
                                             host: plan.host, step: step.resource.description))
             }
         case nil: break
@@ -142,19 +163,20 @@ public struct HostApplier: Sendable {
             let output = (result.stdoutText + result.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
             switch result.exitStatus {
             case 0 where result.exitSignal == nil:
-                if let confirm = step.confirm, let failure = await confirmed(confirm, step) { return (.failed, output, failure) }
-                return (.changed, output, nil)
-            case 100: return (.unchanged, output, nil)
-            case 3:
-                return (.rejected, output, .error("the checker rejected the new configuration; the previous one is still in place:\n" + Self.indent(output),
+                if let confirm = step.confirm, let failure = await confirmed(confirm, step) { return StepResult(.failed, output, failure) }
+                return StepResult(.changed, output, nil)
+            case StepExit.unchanged: return StepResult(.unchanged, output, nil)
+            case StepExit.rejected:
+                return StepResult(.rejected, output, .error("the checker rejected the new configuration; the previous one is still in place:\n" + Self.indent(output),
                                                   hint: "fix the template or content and apply again", host: plan.host, step: step.resource.description))
             default:
                 let status = result.exitSignal.map { "signal \($0)" } ?? "exit \(result.exitStatus)"
-                return (.failed, output, .error("\(step.action.rawValue) failed (\(status)):\n" + Self.indent(output.isEmpty ? "(no output)" : output),
+                return StepResult(.failed, output, .error("\(step.action.rawValue) failed (\(status)):\n" + Self.indent(output.isEmpty ? "(no output)" : output),
                                                 host: plan.host, step: step.resource.description))
             }
         } catch {
-            return (.failed, "", Self.diagnostic(error, host: plan.host, step: step.resource.description))
+            return StepResult(.failed, "", Self.diagnostic(error, host: plan.host, step: step.resource.description),
+                              connectionLost: (error as? RemoteError)?.kind == .connectionLost)
         }
     }
 
@@ -186,6 +208,7 @@ public struct HostApplier: Sendable {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(30).map { "    " + $0 }.joined(separator: "\n")
     }
 
+    /// How a lost connection reads in a report (the decision itself uses `HostReport.connectionLost`).
     static let lostPrefix = "connection lost: "
 
     public static func diagnostic(_ error: Error, host: String, step: String) -> Diagnostic {

@@ -1,11 +1,28 @@
 import Foundation
 import RampartApply
 import RampartBasics
+import RampartEngine
 import RampartPlan
+
+/// The plan and the closing table as text (the line-per-event and the live views share them).
+protocol HumanApplyView: ApplyView {}
+
+extension HumanApplyView {
+    func showPlan(_ plan: Plan, errors: [String: Diagnostic], warnings: [Diagnostic]) {
+        for warning in warnings { Diagnostics.print(warning) }
+        Terminal.shared.write(PlanView().render(plan, errors: errors))
+    }
+
+    func applying() {}
+
+    func applied(_ reports: [HostReport], seconds: Double) {
+        Terminal.shared.write(ApplySummary.table(reports, seconds: seconds))
+    }
+}
 
 /// One line per event: `web1  ~ file:/etc/motd  changed  12 ms`. Failures print the checker's
 /// or command's output under the line; `verbose` prints every step's output there.
-final class TextApplyView: ApplyObserver, @unchecked Sendable {
+final class TextApplyView: HumanApplyView, @unchecked Sendable {
     let width: Int
     let verbose: Bool
     let terminal = Terminal.shared
@@ -53,7 +70,7 @@ final class TextApplyView: ApplyObserver, @unchecked Sendable {
 }
 
 /// JSON Lines: one object per event, for machines.
-final class JSONApplyView: ApplyObserver, @unchecked Sendable {
+final class JSONApplyView: ApplyView, @unchecked Sendable {
     let verbose: Bool
     init(verbose: Bool = false) { self.verbose = verbose }
 
@@ -77,7 +94,8 @@ final class JSONApplyView: ApplyObserver, @unchecked Sendable {
     }
 
     /// One `plan` event per host before anything changes, and the plan's totals.
-    func plan(_ plan: Plan, errors: [String: Diagnostic]) {
+    func showPlan(_ plan: Plan, errors: [String: Diagnostic], warnings: [Diagnostic]) {
+        for warning in warnings { Diagnostics.print(warning) }
         for host in plan.hosts {
             write(["event": "plan", "host": host.host, "steps": host.steps.map { step -> [String: Any] in
                 var item: [String: Any] = ["resource": step.resources.map(\.description), "action": step.action.rawValue, "summary": step.summary]
@@ -90,7 +108,9 @@ final class JSONApplyView: ApplyObserver, @unchecked Sendable {
         write(["event": "plan_summary", "add": s.add, "change": s.change, "delete": s.delete, "refresh": s.refresh])
     }
 
-    func summary(_ reports: [HostReport], seconds: Double) {
+    func applying() {}
+
+    func applied(_ reports: [HostReport], seconds: Double) {
         write(["event": "summary", "hosts": reports.count, "failed": reports.filter { !$0.succeeded }.count,
                "changed": reports.reduce(0) { $0 + $1.changed }, "seconds": (seconds * 1000).rounded() / 1000])
     }

@@ -134,19 +134,22 @@ struct PromoteCommand: AsyncParsableCommand {
 
     /// Runs `body` holding the Rampart lock of every host, released in every case.
     static func locked(_ hosts: [(String, HostConnection)], _ body: () async throws -> Void) async throws {
-        let owner = HostLock.ownerDescription(command: "rampart db promote")
+        let lock = LockHolder.thisProcess(command: "rampart db promote")
         var held: [HostConnection] = []
-        func release() async { for c in held { _ = try? await c.run(Command(HostLock.releaseScript, display: "release lock")) } }
+        func release() async { for c in held { _ = try? await c.run(Command(HostLock.releaseScript(for: lock), display: "release lock")) } }
         for (name, connection) in hosts {
             let result: CommandResult
-            do { result = try await connection.run(Command(HostLock.acquireScript(owner: owner), display: "lock")) } catch {
+            do { result = try await connection.run(Command(HostLock.acquireScript(for: lock), display: "lock")) } catch {
                 await release()
                 throw error
             }
-            if let holder = HostLock.holder(in: result.stdoutText) {
+            let status = HostLock.status(in: result.stdoutText)
+            guard status == .acquired else {
                 await release()
-                throw DiagnosticError(.error("\(name) is locked by another run: \(holder)", hint: "wait for it to finish, then promote again",
-                                             host: name, step: "lock"))
+                var why = "could not be locked"
+                if let holder = status.holderDescription { why = "is locked by another run: \(holder)" }
+                if case .failed(let reason) = status { why += ": \(reason)" }
+                throw DiagnosticError(.error("\(name) \(why)", hint: "wait for it to finish, then promote again", host: name, step: "lock"))
             }
             held.append(connection)
         }

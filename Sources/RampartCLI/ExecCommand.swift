@@ -62,7 +62,7 @@ struct ExecCommand: AsyncParsableCommand {
         let factory = ConnectionFactory(inventory: inventory)
         let view: ExecView = json ? JSONExecView() : TextExecView(grouped: group, width: hosts.map(\.name.count).max() ?? 0)
         let started = Monotonic.now()
-        let outcomes = await ParallelHosts.run(hosts, forks: forks) { host in
+        let outcomes = await Parallel.map(hosts, width: forks) { host in
             let hostStarted = Monotonic.now()
             do {
                 let connection = try await factory.connect(host)
@@ -86,30 +86,5 @@ struct ExecCommand: AsyncParsableCommand {
         }
         view.summary(outcomes, seconds: Monotonic.now() - started)
         if outcomes.contains(where: { !$0.succeeded }) { throw ExitCodes.failure }
-    }
-}
-
-/// Runs `body` for each host with at most `forks` at once; results come back in host order.
-enum ParallelHosts {
-    static func run<T: Sendable>(_ hosts: [Host], forks: Int, _ body: @escaping @Sendable (Host) async -> T) async -> [T] {
-        await withTaskGroup(of: (Int, T).self) { group in
-            var results = [T?](repeating: nil, count: hosts.count)
-            var next = 0
-            let width = max(1, forks)
-            while next < min(width, hosts.count) {
-                let index = next
-                group.addTask { (index, await body(hosts[index])) }
-                next += 1
-            }
-            for await (index, value) in group {
-                results[index] = value
-                if next < hosts.count {
-                    let index = next
-                    group.addTask { (index, await body(hosts[index])) }
-                    next += 1
-                }
-            }
-            return results.map { $0! }
-        }
     }
 }

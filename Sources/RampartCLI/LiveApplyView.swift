@@ -1,11 +1,12 @@
 import Foundation
 import RampartApply
 import RampartBasics
+import RampartEngine
 import RampartPlan
 
 /// On a terminal: one live line per host — its current step, steps done of total, elapsed time —
 /// redrawn in place; failures and waits are printed above the block and stay.
-final class LiveApplyView: ApplyObserver, @unchecked Sendable {
+final class LiveApplyView: HumanApplyView, @unchecked Sendable {
     private struct HostLine {
         var total = 0
         var done = 0
@@ -27,6 +28,13 @@ final class LiveApplyView: ApplyObserver, @unchecked Sendable {
         self.hosts = hosts
         width = hosts.map(\.count).max() ?? 4
         for host in hosts { lines[host] = HostLine() }
+    }
+
+    func applying() { start() }
+
+    func applied(_ reports: [HostReport], seconds: Double) {
+        stop()
+        Terminal.shared.write(ApplySummary.table(reports, seconds: seconds))
     }
 
     func start() {

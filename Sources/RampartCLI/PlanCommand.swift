@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Rampart
+import RampartEngine
 import RampartApply
 import RampartBasics
 import RampartPlan
@@ -56,20 +57,22 @@ struct PlanCommand: AsyncParsableCommand {
                                          hint: "plan against the real hosts (without --offline) to save a plan"))
         }
         let started = Monotonic.now()
-        let sessions = offline ? Engine.assumeFresh(project: project, catalog: catalog)
-            : await Engine.gather(project: project, catalog: catalog, lock: false, forks: forks, lockTimeout: 0, observer: nil)
-        try Engine.issueCertificates(project: project, sessions: sessions)
-        Engine.plan(sessions)
+        let engine = EngineWiring.engine(for: project.inventory, forks: forks)
+        var runs = offline ? engine.assumeFresh(catalog) : await engine.gather(catalog, lock: nil)
+        do { runs = Engine.planned(try engine.withCertificates(runs)) } catch {
+            await engine.close(runs)
+            throw error
+        }
+        await engine.close(runs)
+        for warning in runs.flatMap(\.warnings) { Diagnostics.print(warning) }
         if stats {
-            for session in sessions {
-                let resources = session.catalog.resources.count
-                Terminal.shared.write("stats: \(session.host.name) resources=\(resources) execs=\(session.connection?.execCount ?? 0)\n", error: true)
+            for run in runs {
+                Terminal.shared.write("stats: \(run.host.name) resources=\(run.catalog.resources.count) execs=\(run.execs)\n", error: true)
             }
             Terminal.shared.write(String(format: "stats: connect+facts+plan %.3f s\n", Monotonic.now() - started), error: true)
         }
-        await Engine.close(sessions)
-        let plan = Plan(inventory: absolute(inventory), playbook: absolute(playbook), hosts: sessions.compactMap(\.plan))
-        let errors = Dictionary(sessions.compactMap { s in s.error.map { (s.host.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let plan = Plan(inventory: absolute(inventory), playbook: absolute(playbook), hosts: runs.compactMap(\.plan))
+        let errors = runs.errors
         if let out {
             let data = try PlanFile.encode(plan)
             guard FileManager.default.createFile(atPath: out, contents: data, attributes: [.posixPermissions: 0o600]) else {
@@ -88,30 +91,5 @@ struct PlanCommand: AsyncParsableCommand {
 
     private func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    }
-}
-
-/// The plan file: JSON of the `Plan` (secrets are only hashes there).
-enum PlanFile {
-    static func encode(_ plan: Plan) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try encoder.encode(plan)
-    }
-
-    static func decode(path: String) throws -> Plan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError(.error("cannot read the plan file \(path)"))
-        }
-        do {
-            let plan = try JSONDecoder().decode(Plan.self, from: data)
-            guard plan.version == Plan.formatVersion else {
-                throw DiagnosticError(.error("\(path) is a plan of format \(plan.version); this Rampart reads format \(Plan.formatVersion)",
-                                             hint: "make the plan again with this version"))
-            }
-            return plan
-        } catch let error as DiagnosticError { throw error } catch {
-            throw DiagnosticError(.error("\(path) is not a Rampart plan file: \(error)", hint: "make one with `rampart plan … --out FILE`"))
-        }
     }
 }

@@ -53,7 +53,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
 
         // Connections to every host, in parallel; an unreachable host is a failed check.
-        let opened = await ParallelHosts.run(inv.hosts, forks: 64) { host -> Opened in
+        let opened = await Parallel.map(inv.hosts, width: 64) { host -> Opened in
             do { return Opened(host: host.name, connection: try await factory.connect(host), error: nil) } catch {
                 return Opened(host: host.name, connection: nil, error: Diagnostics.message(error))
             }
@@ -128,7 +128,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let probes = matrix.probes(from: control)
             let wrong = FirewallMatrix.mismatches(probes, output: Local.connectAll(probes.map { ($0.address, $0.port) }))
             record("firewall matrix from the control node (\(control))", wrong.isEmpty, Self.describe(wrong, total: probes.count))
-            let results = await ParallelHosts.run(inv.hosts.filter { connections[$0.name] != nil }, forks: 64) { host -> Probed in
+            let results = await Parallel.map(inv.hosts.filter { connections[$0.name] != nil }, width: 64) { host -> Probed in
                 let probes = matrix.probes(from: host.address, skipping: host.name)
                 let output = await exec(host.name, FirewallMatrix.script(probes), privileged: false)?.stdoutText ?? ""
                 return Probed(host: host.name, total: probes.count, wrong: FirewallMatrix.mismatches(probes, output: output))

@@ -26,8 +26,11 @@ public struct ProbeBatch: Sendable {
 
     /// The script: no secret is ever in it (it becomes the remote shell's argv).
     public var script: String {
-        sections.map { "printf '\\n\\036%s\\n' \($0.name)\n\($0.script)" }.joined(separator: "\n") + "\n"
+        sections.map { Self.header($0.name) + $0.script }.joined(separator: "\n") + "\n"
     }
+
+    /// The line that starts a section's output.
+    static func header(_ name: String) -> String { "printf '\\n\\036%s\\n' \(name)\n" }
 
     public var command: Command {
         Command(script, display: "gather facts (\(sections.map(\.name).joined(separator: ", ")))")
@@ -50,18 +53,33 @@ public struct ProbeBatch: Sendable {
         parse(try await run(over: connection))
     }
 
-    /// Runs the script in one exec, after `prefix` (shell whose output lines come before the
-    /// first section, e.g. the lock's), and returns the whole output for `parse`.
-    public func run(over connection: HostConnection, prefix: String? = nil, display: String? = nil) async throws -> String {
+    /// Runs the script in one exec, after `prefix` (shell run as a section of its own named
+    /// `prefixName`, e.g. the lock's), and returns the whole output for `parse`.
+    public func run(over connection: HostConnection, prefix: String? = nil, prefixName: String = "lock",
+                    display: String? = nil) async throws -> String {
         var command = self.command
-        if let prefix { command.script = prefix + "\n" + command.script }
+        if let prefix { command.script = Self.header(prefixName) + prefix + "\n" + command.script }
         if let display { command.display = display }
         let result = try await connection.run(command)
-        guard result.succeeded else {
-            throw DiagnosticError(.error("gathering facts failed (exit \(result.exitStatus)): \(result.stderrText.prefix(400))",
-                                         hint: "the host needs a POSIX sh and Debian's base tools", host: host, step: "facts"))
-        }
+        guard result.succeeded else { throw DiagnosticError(failure(result)) }
         return result.stdoutText
+    }
+
+    /// Why the script failed, in the failing command's own words first, and in which probe
+    /// (the last section whose header reached stdout). Only a missing command blames the host's tools.
+    func failure(_ result: CommandResult) -> Diagnostic {
+        let stdout = result.stdoutText
+        let section = stdout.range(of: "\u{1e}", options: .backwards).map { start -> String in
+            let name = stdout[start.upperBound...].prefix { $0 != "\n" }
+            return " in the \(name) probe"
+        } ?? ""
+        let reason = result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let status = result.exitSignal.map { "signal \($0)" } ?? "exit \(result.exitStatus)"
+        let missing = result.exitStatus == 127 || reason.contains(": not found")
+        return .error("\(reason.isEmpty ? "(no message)" : String(reason.prefix(400))) — gathering facts failed\(section) (\(status))",
+                      hint: missing ? "a command the probes need is missing: Rampart's probes need a POSIX sh and Debian's base tools (coreutils, findutils, dpkg, systemd, util-linux)"
+                                    : "run the same command again; if it repeats, the probe has a bug: report it with this message",
+                      host: host, step: "facts")
     }
 }
 

@@ -80,7 +80,7 @@ public struct Step: Sendable, Hashable, Codable {
     public var script: String {
         var lines = ["set -e", "export LC_ALL=C DEBIAN_FRONTEND=noninteractive"]
         if let prelude = body.prelude { lines.append(prelude) }
-        if let converged = body.converged { lines.append("if \(converged); then exit 100; fi") }
+        if let converged = body.converged { lines.append(StepExit.guardLine(converged)) }
         // Handlers are journalled before the change (so a run killed after it still owes them);
         // a change the checker rejects takes back the lines it added.
         let j = HostPaths.journal
@@ -93,10 +93,22 @@ public struct Step: Sendable, Hashable, Codable {
                 takeBack.append("if [ -n \"$added_\(index)\" ]; then grep -vxF \(quoted) \(j) > \(j).tmp || true; mv -f \(j).tmp \(j); fi")
             }
         }
-        lines.append("rampart_reject() { \((takeBack + ["exit 3"]).joined(separator: "; ")); }")
+        lines.append("rampart_reject() { \((takeBack + ["exit \(StepExit.rejected)"]).joined(separator: "; ")); }")
         lines.append(body.change)
         return lines.joined(separator: "\n")
     }
+}
+
+/// The exit statuses by which a step script tells the applier what happened; any other
+/// non-zero status is a failure.
+public enum StepExit {
+    /// The guard found the host already as wanted: nothing was changed.
+    public static let unchanged: Int32 = 100
+    /// A checker rejected the new configuration (`rampart_reject`); the previous one is in place.
+    public static let rejected: Int32 = 3
+
+    /// Shell that ends the script as `unchanged` when `converged` holds.
+    public static func guardLine(_ converged: String) -> String { "if \(converged); then exit \(unchanged); fi" }
 }
 
 /// A change the host reverts by itself unless confirmed over a fresh connection in time.

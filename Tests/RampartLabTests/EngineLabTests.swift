@@ -110,7 +110,7 @@ enum EngineLabChecks {
         #expect(try exec("web1", "wc -c < /var/lib/rampart/journal").contains("0"))
 
         // The on-host lock: a second apply waits, then fails naming the holder.
-        _ = try exec("db1", "mkdir -p /run/rampart.lock && echo 'test holder 4711' > /run/rampart.lock/owner")
+        _ = try exec("db1", "echo 'test holder 4711' > /run/rampart.lock")
         _ = try exec("db1", "echo drift > /srv/rampart/motd.txt")
         let locked = try rampart(["apply", "-i", labInventory, pruned, "--limit", "db1", "--yes", "--lock-timeout", "3"])
         #expect(locked.status == 1)

@@ -153,10 +153,10 @@ enum FaultLabChecks {
         Thread.sleep(forTimeInterval: 2.5)
         kill(apply.pid, SIGKILL)
         _ = apply.finish()
-        let owed = try EngineLabChecks.execAll(inventory, "cat /var/lib/rampart/journal; cat /run/rampart.lock/owner")
+        let owed = try EngineLabChecks.execAll(inventory, "cat /var/lib/rampart/journal; cat /run/rampart.lock")
         let journalled = owed.values.filter { $0.contains("command:reload after config") }.count
         scenario.expect(journalled == 6, "each host should owe its handler: \(owed)")
-        scenario.expect(owed.count == 6 && owed.values.allSatisfy { $0.contains("(pid \(apply.pid))") }, "the killed run's lock should remain: \(owed)")
+        scenario.expect(owed.count == 6 && owed.values.allSatisfy { $0.contains("|\(apply.pid)|") }, "the killed run's lock should remain: \(owed)")
         // No file half-written: no temp file anywhere Rampart writes, and the config whole.
         let temps = try EngineLabChecks.execAll(inventory, "find /srv/drill /etc /var/lib/rampart \\( -name '.rampart-*' -o -name '*.rampart-tmp' \\) | wc -l; cat /srv/drill/config.txt")
         for host in hosts {

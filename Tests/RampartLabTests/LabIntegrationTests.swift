@@ -35,11 +35,12 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,sweep runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,sweep runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
             if focus.contains("faults") { try FaultLabChecks.run() }
+            if focus.contains("lockrace") { try await LockRaceLabChecks.run() }
             if focus.contains("sweep") { try HostSweepLabChecks.run() }
             return
         }
@@ -124,6 +125,8 @@ struct LabIntegrationTests {
         #expect(try rampart(["verify", "-i", labInventory, "playbooks/site.yml"]).status == 0)
         // Faults: a host killed, a link cut, Rampart killed, broken configs, two applies, a new host key (FaultLabTests.swift).
         try FaultLabChecks.run()
+        // The lock taken and released under a prober's feet, for a fixed number of rounds (LockRaceLabTests.swift).
+        try await LockRaceLabChecks.run()
         // The vault's secrets nowhere on the hosts, secret files' modes, lynis (SecurityLabTests.swift).
         try HostSweepLabChecks.run()
         // Last: it moves the LB to a certificate from another CA (AcmeLabTests.swift).

@@ -43,11 +43,13 @@ enum FileProbe: FactProbe {
             script += "sha256sum -- \(Sh.words(hashed)) 2>/dev/null | while read -r h p; do printf 'H|%s|%s\\n' \"$h\" \"$p\"\n"
             if !desired.isEmpty {
                 script += "  case \"$h $p\" in \(converged.joined(separator: "|"))) ;; \(fetchable.joined(separator: "|")))\n"
-                script += "    [ \"$(stat -c %s -- \"$p\")\" -le \(diffLimit) ] && { printf 'C|%s|' \"$p\"; base64 -w0 -- \"$p\"; echo; } ;; esac\n"
+                // A file gone since sha256sum read it prints nothing (not an empty old content).
+                script += "    s=$(stat -c %s -- \"$p\" 2>/dev/null) && [ \"$s\" -le \(diffLimit) ] && c=$(base64 -w0 -- \"$p\" 2>/dev/null) && printf 'C|%s|%s\\n' \"$p\" \"$c\" ;; esac\n"
             }
             script += "done\n"
         }
         script += "true"
+        let hashedPaths = hashed
         return ProbeSection(name: "files", script: script) { output, facts in
             var hashes: [String: String] = [:]
             var contents: [String: [UInt8]] = [:]
@@ -65,6 +67,9 @@ enum FileProbe: FactProbe {
                 }
             }
             for (path, hash) in hashes { facts.files[path]?.sha256 = hash }
+            // A regular file `find` saw that `sha256sum` then could not read vanished in between:
+            // the later look wins, so it is absent (not a file with unknown content).
+            for path in hashedPaths where facts.files[path]?.kind == .regular && hashes[path] == nil { facts.files[path] = nil }
             for (path, content) in contents { facts.files[path]?.content = content }
         }
     }

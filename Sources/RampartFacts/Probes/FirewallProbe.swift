@@ -10,8 +10,8 @@ enum FirewallProbe: FactProbe {
         let script = """
         if command -v nft >/dev/null 2>&1; then
           echo "W|live|$(nft list ruleset 2>/dev/null | sha256sum | cut -c1-64)"
-          [ -f \(HostPaths.firewallLiveHash) ] && echo "W|confirmed|$(cat \(HostPaths.firewallLiveHash))"
-          [ -f \(HostPaths.nftablesConf) ] && echo "W|persisted|$(base64 -w0 \(HostPaths.nftablesConf))"
+          h=$(cat \(HostPaths.firewallLiveHash) 2>/dev/null) && echo "W|confirmed|$h"
+          c=$(base64 -w0 \(HostPaths.nftablesConf) 2>/dev/null) && echo "W|persisted|$c"
           echo "W|enabled|$(systemctl is-enabled nftables 2>/dev/null)"
         fi
         true

@@ -18,16 +18,19 @@ enum MySQLProbe: FactProbe {
         SELECT CONCAT('U|', user, '@', host, '|', plugin, '|', authentication_string, '|', ssl_type, '|', max_user_connections) FROM mysql.user;
         SELECT CONCAT('G|', grantee, '|', table_schema, '|', privilege_type) FROM information_schema.schema_privileges;
         SELECT CONCAT('G|', grantee, '|*|', privilege_type) FROM information_schema.user_privileges WHERE privilege_type <> 'USAGE';
+        SELECT 'Q|answered';
         """
         // SHOW REPLICA STATUS\G (both flavors) prints `Key: value` lines; each becomes `R|Key|value`.
         let replication = "mysql -e 'SHOW REPLICA STATUS\\G' | sed -n 's/^ *\\([A-Za-z_]*\\): \\(.*\\)$/R|\\1|\\2/p; s/^ *\\([A-Za-z_]*\\):$/R|\\1|/p'"
         let script = "if command -v mysql >/dev/null 2>&1 && mysql -NB -e 'SELECT 1' >/dev/null 2>&1; then echo 'Q|up'; mysql -NB --force 2>/dev/null <<'RAMPART_SQL'\n\(sql)\nRAMPART_SQL\n\(replication)\nfi\ntrue"
         return ProbeSection(name: "mysql", script: script) { output, facts in
             var mysql: MySQLFacts?
+            var answered = false
             for line in output.split(separator: "\n") {
                 let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
                 switch f.first {
-                case "Q": mysql = MySQLFacts()
+                case "Q" where f.count == 2 && f[1] == "up": mysql = MySQLFacts()
+                case "Q" where f.count == 2 && f[1] == "answered": answered = true
                 case "V" where f.count == 3: mysql?.version = f[1]; mysql?.readOnly = f[2] != "0" && f[2] != "OFF"  // MariaDB 10.11: OFF, ON, NO_LOCK…
                 case "P" where f.count == 2: mysql?.hasReplicated = f[1] == "1"
                 case "D" where f.count == 4: mysql?.databases[f[1]] = [f[2], f[3]]
@@ -43,6 +46,8 @@ enum MySQLProbe: FactProbe {
                 default: continue
                 }
             }
+            // A server that stopped answering mid-probe is not running: no half-read accounts.
+            if !answered { mysql = nil }
             if var m = mysql, m.isMySQL8, !m.replication.isEmpty { m.hasReplicated = true; mysql = m }
             facts.mysql = mysql
         }

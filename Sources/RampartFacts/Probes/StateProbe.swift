@@ -10,7 +10,7 @@ enum StateProbe: FactProbe {
         let skip = current.isEmpty ? "" : "case \"$l\" in \(current.joined(separator: "|"))) continue ;; esac\n"
         let script = """
         if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s\\n' "$ID" "$VERSION_ID"; fi
-        [ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done < \(HostPaths.journal)
+        [ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done 2>/dev/null < \(HostPaths.journal)
         [ -r \(manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
         \(skip)k=${l%%:*}; n=${l#*:}
         case "$k" in
@@ -22,7 +22,7 @@ enum StateProbe: FactProbe {
         group) getent group "$n" | sed 's/^/G|/' ;;
         sysctl) \(ProbeLines.find("\"\(HostPaths.sysctlFile("$n"))\"")) ;;
         esac
-        done < \(manifest)
+        done 2>/dev/null < \(manifest)
         true
         """
         return ProbeSection(name: "state", script: script) { output, facts in

@@ -10,22 +10,22 @@ import RampartRemote
 /// (a failure keeps the host untouched and stops the roll), the host's apply, then
 /// `after_each` — always, even when the apply failed. A host with nothing to change is not
 /// drained at all.
-enum RollingHooks {
-    static func around(_ plan: HostPlan, inventory: Inventory, observer: ApplyObserver,
-                       apply: () async -> HostReport) async -> HostReport {
+struct RollingHooks: Sendable {
+    let inventory: Inventory
+    let connect: Connector
+    let observer: ApplyObserver
+
+    func around(_ plan: HostPlan, apply: () async -> HostReport) async -> HostReport {
         guard let rolling = plan.rolling, !plan.steps.isEmpty, rolling.before != nil || rolling.after != nil else { return await apply() }
-        if let before = rolling.before {
-            if let failure = await run(before, for: plan.host, phase: "before_each", inventory: inventory, observer: observer) {
-                var report = HostReport(host: plan.host)
-                report.failed = 1
-                report.error = failure
-                // The host keeps its lock from fact gathering: release it, nothing was changed.
-                return report
-            }
+        if let before = rolling.before, let failure = await run(before, for: plan.host, phase: "before_each") {
+            // The host keeps its lock from fact gathering; the engine releases it, nothing was changed.
+            var report = HostReport(host: plan.host)
+            report.failed = 1
+            report.error = failure
+            return report
         }
         var report = await apply()
-        if let after = rolling.after,
-           let failure = await run(after, for: plan.host, phase: "after_each", inventory: inventory, observer: observer) {
+        if let after = rolling.after, let failure = await run(after, for: plan.host, phase: "after_each") {
             report.failed += 1
             if report.error == nil { report.error = failure }
         }
@@ -33,8 +33,7 @@ enum RollingHooks {
     }
 
     /// Runs one hook on its host over a connection of its own; nil when it succeeded.
-    static func run(_ hook: RollingHook, for host: String, phase: String, inventory: Inventory,
-                    observer: ApplyObserver) async -> Diagnostic? {
+    func run(_ hook: RollingHook, for host: String, phase: String) async -> Diagnostic? {
         guard let target = inventory.host(named: hook.on) else {
             return .error("\(phase) runs on '\(hook.on)', which is not in the inventory", host: host, step: phase)
         }
@@ -43,8 +42,12 @@ enum RollingHooks {
         observer.event(.stepStarted(host: host, index: -1, step: step))
         let started = Monotonic.now()
         do {
-            let connection = try await ConnectionFactory(inventory: inventory).connect(target)
-            let result = try await connection.run(Command(hook.run, display: "\(phase) for \(host)"))
+            let connection = try await connect(target)
+            let result: CommandResult
+            do { result = try await connection.run(Command(hook.run, display: "\(phase) for \(host)")) } catch {
+                await connection.close()
+                throw error
+            }
             await connection.close()
             let output = (result.stdoutText + result.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
             observer.event(.stepFinished(host: host, index: -1, step: step, outcome: result.succeeded ? .changed : .failed,
