@@ -77,7 +77,7 @@ let package = Package(
             "RampartFacts", "RampartPlan", "RampartApply", "RampartEngine", "RampartCA", "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        /// For tests: a real OpenSSH sshd on loopback, and `ScriptedConnection` (a `HostConnection` answering from a script).
+        /// For tests: a real OpenSSH sshd on loopback, `ScriptedConnection` (a `HostConnection` answering from a script), `LocalShell`.
         .target(name: "RampartTestSupport", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics"]),
         /// `bench/`: transport figures against the loopback sshd (printed, never asserted).
         .executableTarget(name: "rampart-bench", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"],
@@ -98,9 +98,11 @@ let package = Package(
         .testTarget(name: "RampartEngineTests", dependencies: ["RampartEngine", "RampartApply", "RampartCatalog", "RampartModel", "RampartPlan",
                                                                "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         // The lock's and probes' real shell scripts run by the local `sh`; no host needed.
-        .testTarget(name: "RampartApplyTests", dependencies: ["RampartApply", "RampartFacts", "RampartCatalog", "RampartModel", "RampartRemote", "RampartBasics"]),
-        // Probes run by the local `sh` and parsers fed as data; no host needed.
-        .testTarget(name: "RampartFactsTests", dependencies: ["RampartFacts", "RampartCatalog", "RampartModel", "RampartBasics"]),
+        .testTarget(name: "RampartApplyTests", dependencies: ["RampartApply", "RampartFacts", "RampartCatalog", "RampartModel", "RampartRemote", "RampartBasics",
+                                                              "RampartTestSupport"]),
+        // Probes run by the local `sh`, and each parser fed the real output captured from the lab (Fixtures/).
+        .testTarget(name: "RampartFactsTests", dependencies: ["RampartFacts", "RampartCatalog", "RampartModel", "RampartBasics", "RampartTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "Rampart"] + exportedByRampart,

@@ -25,7 +25,8 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var mysql: MySQLFacts?
     public var firewall: FirewallFacts?
     /// Files (among those to prune) whose pre-Rampart original is kept on the host.
-    public var originals: Set<String> = []
+    /// (An array in the probe's order, not a `Set`: facts must encode alike in every process for the fingerprint.)
+    public var originals: [String] = []
     /// Handlers journalled by an apply that did not finish them.
     public var pendingHandlers: [PendingHandler] = []
     public var assumed = false
@@ -153,6 +154,19 @@ public struct MySQLFacts: Sendable, Hashable, Codable {
     /// `user@host` → privileges as `SCHEMA|PRIVILEGE` (`*` for global), USAGE left out.
     public var privileges: [String: Set<String>] = [:]
     public init() {}
+
+    /// Sets encode sorted: Swift's `Set` iterates in a per-process random order, and a saved
+    /// plan's fingerprint, taken in another process, must come out the same.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(readOnly, forKey: .readOnly)
+        try c.encode(hasReplicated, forKey: .hasReplicated)
+        try c.encode(replication, forKey: .replication)
+        try c.encode(databases, forKey: .databases)
+        try c.encode(accounts, forKey: .accounts)
+        try c.encode(privileges.mapValues { $0.sorted() }, forKey: .privileges)
+    }
 }
 
 /// One line of the on-host manifest: a resource Rampart put in place, and what removing it means.

@@ -96,19 +96,22 @@ extension HostFacts {
 /// Line formats two probes share (the state probe looks at to-be-pruned resources the same way
 /// the kind probes look at managed ones): one printer and one parser each.
 enum ProbeLines {
-    /// `find PATH… -maxdepth 0` printing `S|type|owner|group|mode|size|link target|path`.
+    /// `find PATH… -maxdepth 0` printing `S|type|owner|group|mode|size|path<NUL>link target`: a
+    /// path or a link target may hold `|`, never NUL. (A path with a newline is not supported.)
     static func find(_ paths: String) -> String {
-        "find \(paths) -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%l|%p\\n' 2>/dev/null"
+        "find \(paths) -maxdepth 0 -printf 'S|%y|%u|%g|%m|%s|%p\\0%l\\n' 2>/dev/null"
     }
 
     /// Parses the part after `S|`; nil for a malformed line.
     static func file(_ rest: Substring) -> (path: String, fact: FileFact)? {
-        let f = Sh.fields(rest, 7)
-        guard f.count == 7, let size = Int(f[4]) else { return nil }
+        let f = Sh.fields(rest, 6)
+        guard f.count == 6, let size = Int(f[4]) else { return nil }
+        let names = f[5].split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard names.count == 2 else { return nil }
         let kind: FileFact.Kind = f[0] == "f" ? .regular : f[0] == "d" ? .directory : f[0] == "l" ? .symlink : .other
         let mode = String(repeating: "0", count: max(0, 4 - f[3].count)) + f[3]
-        return (f[6], FileFact(kind: kind, owner: f[1], group: f[2], mode: mode, size: size,
-                               linkTarget: kind == .symlink ? f[5] : nil))
+        return (names[0], FileFact(kind: kind, owner: f[1], group: f[2], mode: mode, size: size,
+                                   linkTarget: kind == .symlink ? names[1] : nil))
     }
 
     /// `dpkg-query -W` printing `<prefix>name|status|version`.

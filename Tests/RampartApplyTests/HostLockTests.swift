@@ -1,5 +1,6 @@
 import Foundation
 import RampartApply
+import RampartTestSupport
 import Testing
 
 /// The lock's real shell scripts, run by this machine's `sh` (dash on Debian) against a lock in
@@ -20,16 +21,8 @@ final class HostLockTests: Sendable {
 
     /// Runs `script` with `sh -c`; returns stdout and exit status.
     static func sh(_ script: String) throws -> (out: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+        let (out, status) = LocalShell.run(script)
+        return (out, status)
     }
 
     func acquire(_ holder: LockHolder, replacing: String? = nil) throws -> LockStatus {

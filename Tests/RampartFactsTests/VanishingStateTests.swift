@@ -3,17 +3,18 @@ import RampartBasics
 import RampartCatalog
 import RampartFacts
 import RampartModel
+import RampartTestSupport
 import Testing
 
 /// Things that disappear while the probe looks at them are absent, never a failed host: the
-/// real probe script, run by the local `sh`, with a tool on PATH that deletes the file first.
+/// real probe script, run by the local `sh`, with a tool wrapped in a function that deletes the file first.
 final class VanishingStateTests: Sendable {
     let folder: String
     let file: String
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-vanish-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         file = folder + "/app.conf"
         try "old\n".write(toFile: file, atomically: true, encoding: .utf8)
     }
@@ -26,27 +27,12 @@ final class VanishingStateTests: Sendable {
         ]))
     }
 
-    /// Runs the batch script with `shim` (a tool name) replaced by one that removes the file, then runs the real tool.
-    func probe(removingBefore shim: String?) throws -> (facts: HostFacts, status: Int32, output: String) {
-        var path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        if let shim {
-            let tool = folder + "/bin/" + shim
-            try "#!/bin/sh\nrm -f \(file)\nexec /usr/bin/\(shim) \"$@\"\n".write(toFile: tool, atomically: true, encoding: .utf8)
-            chmod(tool, 0o755)
-            path = folder + "/bin:" + path
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", batch.script]
-        process.environment = ["PATH": path, "LC_ALL": "C"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        return (batch.parse(output), process.terminationStatus, output)
+    /// Runs the batch script with `tool` (a command the probe runs) wrapped in a shell function
+    /// that removes the file first, then runs the real tool.
+    func probe(removingBefore tool: String?) throws -> (facts: HostFacts, status: Int32, output: String) {
+        let wrapper = tool.map { "\($0)() { rm -f '\(file)'; command \($0) \"$@\"; }\n" } ?? ""
+        let (output, status) = LocalShell.run(wrapper + batch.script)
+        return (batch.parse(output), status, output)
     }
 
     @Test func aFileThatStaysIsSeenWithItsHashAndOldContent() throws {

@@ -138,7 +138,7 @@ enum FixtureFacts {
             facts.mysql = m
         }
         facts.manifest = (object["manifest"] as? [String] ?? []).map(ManagedEntry.init)
-        facts.originals = Set(object["originals"] as? [String] ?? [])
+        facts.originals = object["originals"] as? [String] ?? []
         facts.pendingHandlers = (object["journal"] as? [String] ?? []).map {
             let p = $0.split(separator: " ", maxSplits: 1).map(String.init)
             return PendingHandler(resource: p[0], action: p[1])

@@ -44,7 +44,7 @@ enum FileProbe: FactProbe {
             if !desired.isEmpty {
                 script += "  case \"$h $p\" in \(converged.joined(separator: "|"))) ;; \(fetchable.joined(separator: "|")))\n"
                 // A file gone since sha256sum read it prints nothing (not an empty old content).
-                script += "    s=$(stat -c %s -- \"$p\" 2>/dev/null) && [ \"$s\" -le \(diffLimit) ] && c=$(base64 -w0 -- \"$p\" 2>/dev/null) && printf 'C|%s|%s\\n' \"$p\" \"$c\" ;; esac\n"
+                script += "    s=$(stat -c %s -- \"$p\" 2>/dev/null) && [ \"$s\" -le \(diffLimit) ] && c=$(base64 -w0 -- \"$p\" 2>/dev/null) && printf 'C|%s|%s\\n' \"$c\" \"$p\" ;; esac\n"
             }
             script += "done\n"
         }
@@ -62,7 +62,8 @@ enum FileProbe: FactProbe {
                     if f.count == 2 { hashes[f[1]] = f[0] }
                 case "C|":
                     let f = Sh.fields(line.dropFirst(2), 2)
-                    if f.count == 2, let data = Data(base64Encoded: f[1]) { contents[f[0]] = Array(data) }
+                    // Content first: base64 never holds `|`, a path may.
+                    if f.count == 2, let data = Data(base64Encoded: f[0]) { contents[f[1]] = Array(data) }
                 default: continue
                 }
             }

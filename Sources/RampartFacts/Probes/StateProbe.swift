@@ -34,7 +34,7 @@ enum StateProbe: FactProbe {
                 case "os":
                     let parts = rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                     if parts.count == 2 { facts.os = OperatingSystem(id: parts[0], version: parts[1]) }
-                case "O": facts.originals.insert(rest)
+                case "O": facts.originals.append(rest)
                 case "M" where !rest.isEmpty: facts.manifest.append(ManagedEntry(rest))
                 case "J":
                     // `kind:name action`: the action is one word, a name may hold spaces.

@@ -1,0 +1,156 @@
+import Foundation
+import RampartBasics
+import RampartCatalog
+@testable import RampartFacts
+import RampartModel
+import Testing
+
+/// Facts as data, pyinfra-style: each probe section's real output, captured from the lab's
+/// Debian 12 hosts (Fixtures/<host>-<probe>.txt; the lab's password hashes replaced by stand-ins
+/// of the same shape), parsed by the section's own parser, then compared field by field with
+/// what the hosts had — and with the reviewed facts in Fixtures/<name>.facts.json as a whole.
+/// Odd output is covered too: a unit that does not exist, unicode and `|` in paths, a link
+/// whose target holds `|`, a server without MySQL, a MySQL that stopped answering mid-probe.
+/// `RAMPART_WRITE_FACT_FIXTURES=1` rewrites the .facts.json files (review the diff).
+struct ProbeParserTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func catalog(_ specs: [ResourceSpec]) -> HostCatalog {
+        HostCatalog(host: "h1", address: "10.0.0.1", resources: specs.map { Resource($0) })
+    }
+
+    /// The facts `probe`'s section (for `catalog`) parses from a fixture, checked against its reviewed JSON.
+    static func parse(_ fixture: String, with probe: any FactProbe.Type, _ catalog: HostCatalog) throws -> HostFacts {
+        let output = try String(contentsOf: fixtures.appendingPathComponent(fixture + ".txt"), encoding: .utf8)
+        let section = probe.section(for: catalog)
+        try #require(section != nil, "\(probe) asks nothing for this catalog")
+        var facts = HostFacts(host: "h1")
+        section!.parse(output, &facts)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let json = String(decoding: try encoder.encode(facts), as: UTF8.self) + "\n"
+        let expected = fixtures.appendingPathComponent(fixture + ".facts.json")
+        if ProcessInfo.processInfo.environment["RAMPART_WRITE_FACT_FIXTURES"] == "1" {
+            try json.write(to: expected, atomically: true, encoding: .utf8)
+        }
+        #expect(json == (try? String(contentsOf: expected, encoding: .utf8)), "\(fixture): parsed facts differ from \(fixture).facts.json")
+        return facts
+    }
+
+    @Test func packagesFromDpkgQuery() throws {
+        let facts = try Self.parse("db1-packages", with: PackageProbe.self, Self.catalog([.package(PackageResource("mariadb-server"))]))
+        #expect(facts.packages.count == 8)
+        #expect(facts.packages["mariadb-server"] == PackageFact(status: "ii", version: "1:10.11.18-0+deb12u1"))
+        #expect(facts.packages["nginx"] == nil, "a package dpkg never knew prints nothing")
+    }
+
+    @Test func servicesInArgumentOrder() throws {
+        let names = ["cron", "ssh", "prometheus-node-exporter", "mariadb", "prometheus-mysqld-exporter"]
+        let facts = try Self.parse("db1-services", with: ServiceProbe.self, Self.catalog(names.map { .service(ServiceResource($0)) }))
+        #expect(facts.services.count == 5)
+        #expect(facts.services["mariadb"] == ServiceFact(loadState: "loaded", activeState: "active", unitFileState: "enabled"))
+    }
+
+    @Test func aUnitThatDoesNotExistIsNotFound() throws {
+        let names = ["cron", "no-such-unit", "nftables"]
+        let facts = try Self.parse("web1-services-missing", with: ServiceProbe.self, Self.catalog(names.map { .service(ServiceResource($0)) }))
+        #expect(facts.services["no-such-unit"] == ServiceFact(loadState: "not-found", activeState: "inactive", unitFileState: ""))
+        #expect(facts.services["nftables"]?.activeState == "inactive" && facts.services["nftables"]?.unitFileState == "enabled")
+    }
+
+    @Test func filesWithTheirHashes() throws {
+        let facts = try Self.parse("web1-files", with: FileProbe.self, Self.catalog([.directory(DirectoryResource("/etc/nginx"))]))
+        let motd = try #require(facts.files["/etc/motd"])
+        #expect(motd.kind == .regular && motd.owner == "root" && motd.mode == "0644" && motd.sha256?.count == 64)
+        #expect(facts.files["/etc/nginx/tls/backend.key"]?.mode == "0600")
+        #expect(facts.files.values.allSatisfy { $0.content == nil }, "a converged host sends no old content")
+    }
+
+    @Test func unicodeAndPipesInPathsAndLinkTargets() throws {
+        let facts = try Self.parse("web1-files-unicode", with: FileProbe.self, Self.catalog([.directory(DirectoryResource("/srv"))]))
+        let file = "/srv/fixture/grüße | notes.txt"
+        #expect(facts.files[file]?.kind == .regular && facts.files[file]?.size == 8)
+        #expect(facts.files[file]?.content == Array("grüße\n".utf8))
+        #expect(facts.files[file]?.sha256 == "b8fb07e729d2c238732229327c1b0669dcb8a15705340409cbbed2a6995898e2")
+        #expect(facts.files["/srv/fixture/link"]?.linkTarget == file)
+        #expect(facts.files["/srv/fixture/empty dir"]?.kind == .directory)
+        #expect(facts.files["/srv/fixture/missing"] == nil)
+    }
+
+    @Test func accountsFromGetent() throws {
+        let facts = try Self.parse("db1-accounts", with: AccountProbe.self, Self.catalog([.user(UserResource("deploy"))]))
+        #expect(facts.users["deploy"]?.uid == 1001 && facts.users["deploy"]?.home == "/home/deploy")
+        #expect(facts.users["deploy"]?.groups == [], "sudo comes from sudoers.d, not a group")
+        #expect(facts.groups["root"]?.gid == 0 && facts.groups["root"]?.members == [])
+    }
+
+    @Test func kernelParameters() throws {
+        let facts = try Self.parse("db1-sysctl", with: SysctlProbe.self, Self.catalog([.sysctl(SysctlResource("net.core.somaxconn", value: "4096"))]))
+        #expect(facts.sysctls == ["net.core.somaxconn": "4096"])
+    }
+
+    @Test func theMariaDBPrimary() throws {
+        let facts = try Self.parse("db1-mysql", with: MySQLProbe.self, Self.catalog([.mysqlDatabase(MySQLDatabaseResource("app"))]))
+        let mysql = try #require(facts.mysql)
+        #expect(mysql.version == "10.11.18-MariaDB-0+deb12u1-log" && !mysql.readOnly && !mysql.hasReplicated)
+        #expect(mysql.databases["app"] == ["utf8mb4", "utf8mb4_general_ci"])
+        #expect(mysql.accounts["repl@10.231.77.22"]?.sslType == "ANY")
+        #expect(mysql.replication.isEmpty, "a primary replicates from nobody: an empty SHOW REPLICA STATUS")
+    }
+
+    @Test func theMariaDBReplica() throws {
+        let facts = try Self.parse("db2-mysql", with: MySQLProbe.self, Self.catalog([.mysqlDatabase(MySQLDatabaseResource("app"))]))
+        let mysql = try #require(facts.mysql)
+        #expect(mysql.readOnly && mysql.hasReplicated)
+        #expect(mysql.replication["Master_Host"] == "10.231.77.21" && mysql.replication["Using_Gtid"] == "Slave_Pos")
+        #expect(mysql.replication["Slave_IO_Running"] == "Yes" && mysql.replication["Master_SSL_Verify_Server_Cert"] == "Yes")
+        #expect(mysql.replication["Read_Master_Log_Pos"] == nil, "moving positions are not facts to plan against")
+    }
+
+    @Test func noMySQLServerMeansNoFacts() throws {
+        let facts = try Self.parse("web1-mysql-none", with: MySQLProbe.self, Self.catalog([.mysqlDatabase(MySQLDatabaseResource("app"))]))
+        #expect(facts.mysql == nil)
+    }
+
+    @Test func aServerThatStoppedAnsweringMidProbeIsNotRunning() throws {
+        // db1's real output cut after its accounts (written here: the server went away mid-probe).
+        let full = try String(contentsOf: Self.fixtures.appendingPathComponent("db1-mysql.txt"), encoding: .utf8)
+        let cut = full.components(separatedBy: "\nG|").first!
+        var facts = HostFacts(host: "h1")
+        MySQLProbe.section(for: Self.catalog([.mysqlDatabase(MySQLDatabaseResource("app"))]))!.parse(cut, &facts)
+        #expect(facts.mysql == nil, "half-read accounts would plan them as missing")
+    }
+
+    @Test func theFirewallsState() throws {
+        let facts = try Self.parse("lb1-firewall", with: FirewallProbe.self, Self.catalog([.firewall(FirewallResource())]))
+        let firewall = try #require(facts.firewall)
+        #expect(firewall.liveHash.count == 64 && firewall.confirmedHash == firewall.liveHash && firewall.enabled == "enabled")
+        #expect(firewall.persisted?.hasPrefix("#!/usr/sbin/nft -f") == true)
+    }
+
+    @Test func osManifestAndJournal() throws {
+        let facts = try Self.parse("db1-state", with: StateProbe.self, Self.catalog([.package(PackageResource("curl"))]))
+        #expect(facts.os == OperatingSystem(id: "debian", version: "12"))
+        #expect(facts.manifest.first?.id == "package:curl")
+        #expect(facts.pendingHandlers.isEmpty)
+    }
+}
+
+/// A saved plan is checked against a fingerprint of the facts taken in another process: the
+/// facts must encode the same whatever order a `Set` iterates in there.
+struct FactsFingerprintTests {
+    @Test func setsDoNotMakeTheFingerprintDependOnIterationOrder() {
+        let privileges = (0..<40).map { "app|PRIVILEGE_\($0)" }
+        var small = Set<String>()
+        var large = Set<String>(minimumCapacity: 4096)   // other buckets, another iteration order
+        for p in privileges { small.insert(p) }
+        for p in privileges.reversed() { large.insert(p) }
+        #expect(Array(small) != Array(large), "the two sets should iterate differently for this test to mean anything")
+        var a = HostFacts(host: "db1"), b = HostFacts(host: "db1")
+        a.mysql = MySQLFacts()
+        b.mysql = MySQLFacts()
+        a.mysql?.privileges["app@%"] = small
+        b.mysql?.privileges["app@%"] = large
+        #expect(a.fingerprint == b.fingerprint)
+    }
+}
