@@ -63,6 +63,25 @@ enum FaultLabChecks {
     static let hosts = ["lb1", "web1", "web2", "db1", "db2", "mon1"]
 
     static func run() throws {
+        try withDrills { inventory, playbook in
+            try hostKilled(inventory, try playbook("v1"))
+            try linkCut(inventory, try playbook("v2"))
+            try rampartKilled(inventory, try playbook("v3"))
+            try twoApplies(inventory, try playbook("v6"), version: "v6")
+            try hostKeyChanged()
+        }
+    }
+
+    /// Drill 6 alone, `rounds` times in a row (RAMPART_LAB_FOCUS=twoapplies; RAMPART_LAB_ROUNDS).
+    static func repeatTwoApplies(rounds: Int) throws {
+        try withDrills(brokenConfigs: false) { inventory, playbook in
+            for round in 1...rounds { try twoApplies(inventory, try playbook("r\(round)"), version: "r\(round)", label: " (round \(round)/\(rounds))") }
+        }
+    }
+
+    /// The drills' inventory copy and playbooks, the drill playbook applied once as a baseline,
+    /// then `drills`; afterwards broken configs are tried, and the site must still be converged.
+    static func withDrills(brokenConfigs tryBrokenConfigs: Bool = true, _ drills: (_ inventory: String, _ playbook: (String) throws -> String) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-faults-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -81,12 +100,8 @@ enum FaultLabChecks {
         let baseline = try rampart(["apply", "-i", inventory, first, "--yes"])
         #expect(baseline.status == 0, "the drill playbook does not apply:\n\(baseline.stdout)\n\(baseline.stderr)")
 
-        try hostKilled(inventory, try playbook("v1"))
-        try linkCut(inventory, try playbook("v2"))
-        try rampartKilled(inventory, try playbook("v3"))
-        try twoApplies(inventory, try playbook("v6"))
-        try hostKeyChanged()
-        try brokenConfigs(folder)
+        try drills(inventory, playbook)
+        if tryBrokenConfigs { try brokenConfigs(folder) }
 
         let site = try rampart(["plan", "-i", labInventory, SiteLabChecks.site, "--detailed-exitcode"])
         #expect(site.status == 0, "the site should be converged after the drills:\n\(site.stdout)\n\(site.stderr)")
@@ -173,8 +188,8 @@ enum FaultLabChecks {
     }
 
     /// 6. Two applies at once (and a third that will not wait).
-    static func twoApplies(_ inventory: String, _ playbook: String) throws {
-        var scenario = Scenario("6 two applies at once")
+    static func twoApplies(_ inventory: String, _ playbook: String, version: String, label: String = "") throws {
+        var scenario = Scenario("6 two applies at once" + label)
         let first = try Background(["apply", "-i", inventory, playbook, "--yes"])
         Thread.sleep(forTimeInterval: 1.5)
         let second = try Background(["apply", "-i", inventory, playbook, "--yes"])
@@ -186,8 +201,8 @@ enum FaultLabChecks {
         scenario.expect(a.status == 0, "the first apply: \(a.output)")
         scenario.expect(b.status == 0 && b.output.contains("waiting: another apply holds the lock") && b.output.contains("No changes"),
                         "the second should wait, then find nothing to do: \(b.output)")
-        let log = try EngineLabChecks.execAll(inventory, "grep v6 /srv/drill/runs.log")
-        scenario.expect(log.count == 6 && log.values.allSatisfy { $0 == "start v6\nend v6\n" }, "the slow step once per host, not interleaved: \(log)")
+        let log = try EngineLabChecks.execAll(inventory, "grep -w \(version) /srv/drill/runs.log")
+        scenario.expect(log.count == 6 && log.values.allSatisfy { $0 == "start \(version)\nend \(version)\n" }, "the slow step once per host, not interleaved: \(log)")
         scenario.finish(String(format: "second waited and changed nothing (%.1f s in all); third (--lock-timeout 1) refused naming the holder's pid", b.seconds))
     }
 

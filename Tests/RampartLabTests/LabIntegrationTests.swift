@@ -35,12 +35,15 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,lockrace,sweep runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sweep runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
             if focus.contains("faults") { try FaultLabChecks.run() }
             if focus.contains("lockrace") { try await LockRaceLabChecks.run() }
+            if focus.contains("twoapplies") {
+                try FaultLabChecks.repeatTwoApplies(rounds: Int(ProcessInfo.processInfo.environment["RAMPART_LAB_ROUNDS"] ?? "") ?? 20)
+            }
             if focus.contains("sweep") { try HostSweepLabChecks.run() }
             return
         }
