@@ -26,7 +26,7 @@ let package = Package(
     targets: [
         /// Diagnostics (what, where, how to fix), Secret, small concurrency helpers. No dependencies.
         .target(name: "RampartBasics"),
-        /// Pure Sendable values: inventory, hosts, groups, connection settings.
+        /// Pure Sendable values: inventory, hosts, groups, connection settings, resources, and the compiled `Catalog` (no Stencil below the compiler).
         .target(name: "RampartModel", dependencies: ["RampartBasics"]),
         /// YAML → model with file:line:col diagnostics (inventories, playbooks, roles, vars files); vault files. The one loader.
         .target(name: "RampartLoading", dependencies: [
@@ -57,24 +57,27 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         /// Facts: each resource kind's POSIX-sh probe + parser, batched into ONE exec per host.
-        .target(name: "RampartFacts", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartRemote",
+        .target(name: "RampartFacts", dependencies: ["RampartBasics", "RampartModel", "RampartRemote",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
         /// Plan: catalog + facts → ordered steps with diffs and guarded scripts; one file per resource kind. Pure, no I/O.
-        .target(name: "RampartPlan", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartRemote",
+        .target(name: "RampartPlan", dependencies: ["RampartBasics", "RampartModel", "RampartFacts", "RampartRemote",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         /// Apply: walks a plan over connections (lock, guarded steps, journalled handlers, manifest); events to an observer.
-        .target(name: "RampartApply", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartPlan", "RampartRemote"]),
+        .target(name: "RampartApply", dependencies: ["RampartBasics", "RampartModel", "RampartFacts", "RampartPlan", "RampartRemote"]),
         /// The engine: sessions per host, facts with the lock, planning, the apply operation (saved-plan check, confirmation,
         /// fail-fast, rolls, lock release) over a `Connector`, reporting to an `ApplyView`. No terminal, no SSH.
-        .target(name: "RampartEngine", dependencies: ["RampartBasics", "RampartModel", "RampartCatalog", "RampartFacts", "RampartPlan",
+        .target(name: "RampartEngine", dependencies: ["RampartBasics", "RampartModel", "RampartFacts", "RampartPlan",
                                                       "RampartApply", "RampartRemote"]),
+        /// What belongs to the reference deployment's own commands — verify's checks, status's panels, the database
+        /// switchover — with the site's parts found by the inventory's groups and vars (`SiteLayout`), not literals.
+        .target(name: "RampartSite", dependencies: ["RampartBasics", "RampartModel", "RampartPlan", "RampartApply", "RampartRemote"]),
         /// The public library: `import Rampart` brings the model, its DSL, the loader, the catalog and `Project` (all files loaded together).
         .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
                                                 "RampartFacts", "RampartPlan", "RampartApply"]),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
             "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
-            "RampartFacts", "RampartPlan", "RampartApply", "RampartEngine", "RampartCA", "RampartRemote", "RampartSSH", "RampartLab",
+            "RampartFacts", "RampartPlan", "RampartApply", "RampartEngine", "RampartSite", "RampartCA", "RampartRemote", "RampartSSH", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         /// For tests: a real OpenSSH sshd on loopback, `ScriptedConnection` (a `HostConnection` answering from a script), `LocalShell`.
@@ -95,14 +98,15 @@ let package = Package(
         // Planning as data: resources + facts in, steps out (Fixtures/*.yml).
         .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"] + exportedByRampart, exclude: ["Fixtures"]),
         // The engine's decisions over scripted hosts, in milliseconds.
-        .testTarget(name: "RampartEngineTests", dependencies: ["RampartEngine", "RampartApply", "RampartCatalog", "RampartModel", "RampartPlan",
+        .testTarget(name: "RampartEngineTests", dependencies: ["RampartEngine", "RampartApply", "RampartModel", "RampartPlan",
                                                                "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         // The lock's and probes' real shell scripts run by the local `sh`; no host needed.
-        .testTarget(name: "RampartApplyTests", dependencies: ["RampartApply", "RampartFacts", "RampartCatalog", "RampartModel", "RampartRemote", "RampartBasics",
+        .testTarget(name: "RampartApplyTests", dependencies: ["RampartApply", "RampartFacts", "RampartModel", "RampartRemote", "RampartBasics",
                                                               "RampartTestSupport"]),
         // Probes run by the local `sh`, and each parser fed the real output captured from the lab (Fixtures/).
-        .testTarget(name: "RampartFactsTests", dependencies: ["RampartFacts", "RampartCatalog", "RampartModel", "RampartBasics", "RampartTestSupport"],
+        .testTarget(name: "RampartFactsTests", dependencies: ["RampartFacts", "RampartModel", "RampartBasics", "RampartTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "RampartSiteTests", dependencies: ["RampartSite", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "Rampart"] + exportedByRampart,

@@ -1,6 +1,6 @@
 import Foundation
 import RampartBasics
-import RampartCatalog
+import RampartModel
 import RampartFacts
 import RampartRemote
 

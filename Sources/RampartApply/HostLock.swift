@@ -1,4 +1,5 @@
 import Foundation
+import RampartBasics
 import RampartFacts
 import RampartRemote
 
@@ -77,6 +78,33 @@ public enum HostLock {
     public static func isAbandoned(record: String, age: Int?) -> Bool {
         if let age, age > staleAfter { return true }
         return LockHolder(record: record)?.isGoneFromThisMachine ?? false
+    }
+
+    /// Runs `body` holding the lock of every host for `lock` (taken in order, all or none), released in every case.
+    public static func holding(_ hosts: [(String, HostConnection)], as lock: LockHolder, _ body: () async throws -> Void) async throws {
+        var held: [HostConnection] = []
+        func release() async { for c in held { _ = try? await c.run(Command(HostLock.releaseScript(for: lock), display: "release lock")) } }
+        for (name, connection) in hosts {
+            let result: CommandResult
+            do { result = try await connection.run(Command(HostLock.acquireScript(for: lock), display: "lock")) } catch {
+                await release()
+                throw error
+            }
+            let status = HostLock.status(in: result.stdoutText)
+            guard status == .acquired else {
+                await release()
+                var why = "could not be locked"
+                if let holder = status.holderDescription { why = "is locked by another run: \(holder)" }
+                if case .failed(let reason) = status { why += ": \(reason)" }
+                throw DiagnosticError(.error("\(name) \(why)", hint: "wait for it to finish, then try again", host: name, step: "lock"))
+            }
+            held.append(connection)
+        }
+        do { try await body() } catch {
+            await release()
+            throw error
+        }
+        await release()
     }
 }
 

@@ -1,7 +1,6 @@
 import Foundation
 import RampartApply
 import RampartBasics
-import RampartCatalog
 import RampartFacts
 import RampartModel
 import RampartPlan

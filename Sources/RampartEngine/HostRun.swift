@@ -1,5 +1,4 @@
 import RampartApply
-import RampartCatalog
 import RampartFacts
 import RampartModel
 import RampartPlan

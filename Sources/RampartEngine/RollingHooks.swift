@@ -1,7 +1,6 @@
 import Foundation
 import RampartApply
 import RampartBasics
-import RampartCatalog
 import RampartModel
 import RampartPlan
 import RampartRemote

@@ -1,6 +1,5 @@
 import Foundation
 import RampartBasics
-import RampartCatalog
 import RampartModel
 
 /// One part of the batched probe: a POSIX-sh snippet and the parser of its output.

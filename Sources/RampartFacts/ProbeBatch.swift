@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import RampartBasics
-import RampartCatalog
 import RampartModel
 import RampartRemote
 

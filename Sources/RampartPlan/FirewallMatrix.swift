@@ -1,5 +1,4 @@
 import Foundation
-import RampartCatalog
 import RampartModel
 
 /// Who must reach what, from the compiled firewalls: for every source (the control node and each

@@ -1,6 +1,5 @@
 import RampartBasics
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// Facts in, steps out, for one host. Pure: no I/O.

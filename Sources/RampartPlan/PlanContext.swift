@@ -1,6 +1,5 @@
 import RampartBasics
 import RampartFacts
-import RampartCatalog
 import RampartModel
 import RampartRemote
 

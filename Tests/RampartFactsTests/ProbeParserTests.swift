@@ -1,6 +1,5 @@
 import Foundation
 import RampartBasics
-import RampartCatalog
 @testable import RampartFacts
 import RampartModel
 import Testing

@@ -1,6 +1,5 @@
 import Foundation
 import RampartBasics
-import RampartCatalog
 import RampartFacts
 import RampartModel
 import RampartTestSupport

@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 extension HostFacts {

@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 /// Users the catalog names (`getent passwd`) and the whole group database (for membership).

@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 /// Runs each guarded command's `unless` check (its `creates` path is read by the file probe).

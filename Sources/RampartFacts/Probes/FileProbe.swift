@@ -1,5 +1,4 @@
 import RampartBasics
-import RampartCatalog
 import RampartModel
 
 /// Type, owner, group, mode, size and link target of every path the catalog touches (one

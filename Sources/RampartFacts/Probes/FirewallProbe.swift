@@ -1,5 +1,4 @@
 import Foundation
-import RampartCatalog
 import RampartModel
 
 /// The firewall's state: /etc/nftables.conf (small, read whole), the live ruleset's hash and the

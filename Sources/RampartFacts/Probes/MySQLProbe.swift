@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 /// Databases, accounts and their privileges on a MySQL-compatible server — one `mysql` call as

@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 /// Installed status and version of every package the catalog names: one `dpkg-query`.

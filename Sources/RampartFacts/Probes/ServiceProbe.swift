@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 /// Load, active and enablement state of every service: one `systemctl show`.

@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 /// The OS release, Rampart's manifest and handler journal — and, for manifest entries the

@@ -1,4 +1,3 @@
-import RampartCatalog
 import RampartModel
 
 /// Runtime values of the catalog's kernel parameters: one `grep -H` over /proc/sys.

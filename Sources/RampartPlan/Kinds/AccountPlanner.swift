@@ -1,5 +1,4 @@
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// Local users and groups, through useradd/usermod/userdel and groupadd/groupmod/groupdel.

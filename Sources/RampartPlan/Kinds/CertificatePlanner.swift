@@ -1,5 +1,4 @@
 import RampartBasics
-import RampartCatalog
 import RampartFacts
 import RampartModel
 

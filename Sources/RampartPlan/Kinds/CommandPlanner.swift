@@ -1,5 +1,4 @@
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// The escape hatch: a command that runs only when its guard says so (`creates` path missing,

@@ -1,5 +1,4 @@
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// Directories: created with owner, group and mode; removed only when empty.

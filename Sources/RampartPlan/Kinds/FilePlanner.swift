@@ -1,6 +1,5 @@
 import RampartBasics
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// Regular files: content from the catalog, owner, group, mode. Written atomically — temp file

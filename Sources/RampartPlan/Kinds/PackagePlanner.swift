@@ -1,5 +1,4 @@
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// apt packages: install (honouring the apt proxy, `apt-get update` only when lists are older

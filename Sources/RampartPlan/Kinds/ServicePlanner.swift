@@ -1,5 +1,4 @@
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// systemd services: enabled at boot, running or stopped; reloaded or restarted as a handler when

@@ -1,5 +1,4 @@
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// Symbolic links: point `path` at `target`; never replace a real file or directory.

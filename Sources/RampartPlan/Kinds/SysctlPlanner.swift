@@ -1,5 +1,4 @@
 import RampartFacts
-import RampartCatalog
 import RampartModel
 
 /// Kernel parameters: the runtime value (`sysctl -w`) and its file in /etc/sysctl.d/.

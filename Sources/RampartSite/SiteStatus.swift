@@ -1,98 +1,41 @@
-import ArgumentParser
 import Foundation
 import RampartBasics
-import RampartModel
 import RampartRemote
 
-/// `rampart status`: the site as Prometheus sees it, read through the SSH connection to the
-/// monitoring host (Prometheus's port stays closed to everyone else): hosts up or down, web QPS
-/// per server and at the load balancer with a chart of the last minutes, replication, alerts.
-struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status",
-        abstract: "Hosts, web QPS, replication and firing alerts, from Prometheus on the monitoring host.",
-        discussion: """
-          rampart status -i inventories/lab.yml              # a summary with a QPS chart
-          rampart status -i inventories/lab.yml --json       # the same as one JSON object
-        One SSH exec on the monitoring host (the first of group `monitoring`) runs every query.
-        """
-    )
-
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
-    var inventory: String
-
-    @Option(name: .long, help: "The host running Prometheus (default: the first host of group `monitoring`).")
-    var monitoringHost: String?
-
-    @Option(name: .long, help: "Minutes of QPS history in the chart.")
-    var minutes: Int = 10
-
-    @Flag(name: .long, help: "Print one JSON object.")
-    var json = false
-
-    func run() async throws {
-        let inventory = try Diagnostics.loadInventory(path: self.inventory)
-        let name = monitoringHost ?? inventory.members(of: "monitoring").first
-        guard let name, let host = inventory.host(named: name) else {
-            throw DiagnosticError(.error("no monitoring host: group `monitoring` is empty or missing in \(self.inventory)",
-                                         hint: "name one with --monitoring-host"))
-        }
-        let connection = try await ConnectionFactory(inventory: inventory).connect(host)
-        let result: CommandResult
-        do { result = try await connection.run(Command(SiteStatus.script(minutes: max(1, minutes)), display: "query Prometheus")) } catch {
-            await connection.close()
-            throw error
-        }
-        await connection.close()
-        guard result.succeeded else {
-            throw DiagnosticError(.error("querying Prometheus on \(name) failed: \(result.stderrText.prefix(300))",
-                                         hint: "is the site's monitoring play applied? (`rampart apply … playbooks/site.yml`)", host: name))
-        }
-        let status = try SiteStatus.parse(result.stdoutText, expectedHosts: inventory.hosts.map(\.name), monitoringHost: name)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Terminal.shared.write(String(decoding: try encoder.encode(status), as: UTF8.self) + "\n")
-        } else {
-            Terminal.shared.write(status.rendered())
-        }
-    }
-}
-
 /// What `rampart status` shows, parsed from Prometheus's JSON answers.
-struct SiteStatus: Codable {
-    struct HostState: Codable {
-        var name: String
-        var up: Bool
+public struct SiteStatus: Codable, Sendable {
+    public struct HostState: Codable, Sendable {
+        public var name: String
+        public var up: Bool
         /// Scrape jobs of this host and whether each is up.
-        var targets: [String: Bool]
+        public var targets: [String: Bool]
     }
-    struct Replica: Codable {
-        var host: String
-        var source: String
-        var running: Bool
-        var lagSeconds: Double?
+    public struct Replica: Codable, Sendable {
+        public var host: String
+        public var source: String
+        public var running: Bool
+        public var lagSeconds: Double?
     }
-    struct Alert: Codable {
-        var name: String
-        var severity: String
-        var labels: [String: String]
+    public struct Alert: Codable, Sendable {
+        public var name: String
+        public var severity: String
+        public var labels: [String: String]
     }
 
-    var monitoringHost: String
-    var hosts: [HostState]
+    public var monitoringHost: String
+    public var hosts: [HostState]
     /// Requests per second over the last minute, per web server.
-    var webQPS: [String: Double]
+    public var webQPS: [String: Double]
     /// Requests per second at the load balancer's public frontends.
-    var lbQPS: Double?
+    public var lbQPS: Double?
     /// The load balancer's QPS over the last minutes, oldest first.
-    var lbHistory: [Double]
-    var historyMinutes: Int
-    var replicas: [Replica]
-    var alerts: [Alert]
+    public var lbHistory: [Double]
+    public var historyMinutes: Int
+    public var replicas: [Replica]
+    public var alerts: [Alert]
 
     /// The queries, in one script, each answer after a `### name` line.
-    static func script(minutes: Int) -> String {
+    public static func script(minutes: Int, port: Int = 9090) -> String {
         let queries = [
             ("up", "up"),
             ("web", "host:nginx_http_requests:rate1m"),
@@ -102,7 +45,7 @@ struct SiteStatus: Codable {
             ("lag", "mysql_slave_status_seconds_behind_master"),
             ("alerts", "ALERTS{alertstate=\"firing\"}"),
         ]
-        var lines = ["set -e", "p=http://127.0.0.1:9090/api/v1"]
+        var lines = ["set -e", "p=http://127.0.0.1:\(port)/api/v1"]
         for (name, query) in queries {
             lines.append("echo '### \(name)'; curl -fsS --max-time 5 $p/query --data-urlencode \(ShellQuoting.quote("query=" + query)); echo")
         }
@@ -112,7 +55,7 @@ struct SiteStatus: Codable {
         return lines.joined(separator: "\n")
     }
 
-    static func parse(_ output: String, expectedHosts: [String], monitoringHost: String) throws -> SiteStatus {
+    public static func parse(_ output: String, expectedHosts: [String], monitoringHost: String) throws -> SiteStatus {
         var sections: [String: String] = [:]
         var current: String?
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -154,8 +97,9 @@ struct SiteStatus: Codable {
                           replicas: replicas, alerts: alerts)
     }
 
-    func rendered() -> String {
-        let t = Terminal.shared
+    /// The summary as text; `colors` paints up/down and alerts for a terminal.
+    public func rendered(colors: Bool) -> String {
+        let t = Paint(enabled: colors)
         var out = "Site status from Prometheus on \(monitoringHost)\n\nHosts\n"
         let width = hosts.map(\.name.count).max() ?? 4
         for host in hosts {
@@ -183,10 +127,10 @@ struct SiteStatus: Codable {
         return out
     }
 
-    static func rate(_ value: Double) -> String { value.isNaN ? "?" : String(format: "%.2f/s", value) }
+    public static func rate(_ value: Double) -> String { value.isNaN ? "?" : String(format: "%.2f/s", value) }
 
     /// ▁▂▃▄▅▆▇█, scaled to the largest value (all ▁ when nothing happened).
-    static func sparkline(_ values: [Double]) -> String {
+    public static func sparkline(_ values: [Double]) -> String {
         let blocks = Array("▁▂▃▄▅▆▇█")
         let top = values.filter { !$0.isNaN }.max() ?? 0
         return String(values.map { v in
@@ -196,22 +140,10 @@ struct SiteStatus: Codable {
     }
 }
 
-/// One series of a Prometheus HTTP API answer (`/query` or `/query_range`).
-struct PrometheusSeries {
-    var labels: [String: String]
-    /// One value for an instant query; oldest first for a range.
-    var values: [Double]
-    var value: Double { values.last ?? .nan }
-
-    /// The series of an answer; nil when it is JSON but not a Prometheus result, throws when it
-    /// is not JSON.
-    static func parse(_ data: Data) throws -> [PrometheusSeries]? {
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let result = (object["data"] as? [String: Any])?["result"] as? [[String: Any]] else { return nil }
-        return result.map { item in
-            let pairs = item["values"] as? [[Any]] ?? (item["value"] as? [Any]).map { [$0] } ?? []
-            return PrometheusSeries(labels: item["metric"] as? [String: String] ?? [:],
-                                    values: pairs.compactMap { ($0.last as? String).flatMap(Double.init) })
-        }
-    }
+/// ANSI colors when writing to a terminal, plain text otherwise.
+public struct Paint: Sendable {
+    public var enabled: Bool
+    public init(enabled: Bool) { self.enabled = enabled }
+    public func green(_ text: String) -> String { enabled ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
+    public func red(_ text: String) -> String { enabled ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RampartApply
 import RampartBasics
 import RampartModel
 import RampartPlan

@@ -7,6 +7,7 @@ import RampartCatalog
 import RampartLoading
 import RampartModel
 import RampartRemote
+import RampartSite
 
 /// `rampart db`: operations on the data tier that are not a converge.
 struct DBCommand: AsyncParsableCommand {
@@ -50,11 +51,11 @@ struct PromoteCommand: AsyncParsableCommand {
     @Argument(help: "The playbook to apply afterwards (default: playbooks/site.yml beside the inventory's folder).")
     var playbook: String?
 
-    @Option(name: .long, help: "The group that holds the primary.")
-    var primaryGroup = "db_primary"
+    @Option(name: .long, help: "The group that holds the primary (default: `db_primary`, or the inventory's `site_groups.db_primary`).")
+    var primaryGroup: String?
 
-    @Option(name: .long, help: "The group that holds the replicas.")
-    var replicaGroup = "db_replicas"
+    @Option(name: .long, help: "The group that holds the replicas (default: `db_replicas`, or the inventory's `site_groups.db_replicas`).")
+    var replicaGroup: String?
 
     @Option(name: .long, help: "Seconds the replica may take to catch up while writes are paused.")
     var catchUpTimeout = 30
@@ -62,10 +63,44 @@ struct PromoteCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not ask for confirmation.")
     var yes = false
 
+    /// What a switchover moves, checked before anything changes.
+    struct Move {
+        let project: Project
+        let playbookPath: String
+        let old: Host
+        let target: Host
+        let replication: ReplicationResource
+        /// The inventory file's text with the two groups swapped.
+        let edited: String
+        let primaryGroup: String
+        let replicaGroup: String
+    }
+
     func run() async throws {
+        let move = try prepare()
+        Terminal.shared.write("""
+        Switchover: \(host) becomes the primary, \(move.old.name) its replica.
+          writes on \(move.old.name) pause until \(host) has caught up (at most \(catchUpTimeout) s), then go to \(host);
+          \(inventory): \(host) moves to `\(move.primaryGroup)`, \(move.old.name) to `\(move.replicaGroup)`;
+          then \(move.playbookPath) is applied (the application's config rolls to the new primary).
+
+        """)
+        guard try confirmed() else {
+            Terminal.shared.write("Cancelled; nothing changed.\n")
+            return
+        }
+        try await switchOver(move)
+        let apply = try ApplyCommand.parse(["-i", inventory, move.playbookPath, "--yes"])
+        try await apply.run()
+    }
+
+    /// The project, the replica and its primary, and the edited inventory (which must still load).
+    func prepare() throws -> Move {
         let playbookPath = playbook ?? URL(fileURLWithPath: inventory).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("playbooks/site.yml").path
         let project = try Project.load(inventory: inventory, playbook: playbookPath, vault: Diagnostics.vaultPassword)
+        let layout = try SiteLayout(inventory: project.inventory)
+        let primaryGroup = self.primaryGroup ?? layout.groups[.primary]!, replicaGroup = self.replicaGroup ?? layout.groups[.replicas]!
         let catalog = try project.compile()
         guard let target = project.inventory.host(named: host) else {
             throw DiagnosticError(.error("'\(host)' is not a host of \(inventory)",
@@ -81,27 +116,24 @@ struct PromoteCommand: AsyncParsableCommand {
         let text = try String(contentsOfFile: inventory, encoding: .utf8)
         let edited = try InventoryEditor.swapPrimary(text, file: inventory, primaryGroup: primaryGroup, replicaGroup: replicaGroup,
                                                      oldPrimary: old.name, newPrimary: host)
-        try checkEdited(edited, playbookPath: playbookPath, oldPrimary: old.name)
+        try checkEdited(edited, playbookPath: playbookPath, oldPrimary: old.name, groups: (primaryGroup, replicaGroup))
+        return Move(project: project, playbookPath: playbookPath, old: old, target: target, replication: replication,
+                    edited: edited, primaryGroup: primaryGroup, replicaGroup: replicaGroup)
+    }
 
-        Terminal.shared.write("""
-        Switchover: \(host) becomes the primary, \(old.name) its replica.
-          writes on \(old.name) pause until \(host) has caught up (at most \(catchUpTimeout) s), then go to \(host);
-          \(inventory): \(host) moves to `\(primaryGroup)`, \(old.name) to `\(replicaGroup)`;
-          then \(playbookPath) is applied (the application's config rolls to the new primary).
-
-        """)
-        if !yes {
-            guard isatty(STDIN_FILENO) != 0 else {
-                throw DiagnosticError(.error("promote needs confirmation and there is no terminal", hint: "pass --yes"))
-            }
-            Terminal.shared.write("Promote \(host)? Only 'yes' is accepted: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                Terminal.shared.write("Cancelled; nothing changed.\n")
-                return
-            }
+    func confirmed() throws -> Bool {
+        if yes { return true }
+        guard isatty(STDIN_FILENO) != 0 else {
+            throw DiagnosticError(.error("promote needs confirmation and there is no terminal", hint: "pass --yes"))
         }
+        Terminal.shared.write("Promote \(host)? Only 'yes' is accepted: ")
+        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
 
-        let factory = ConnectionFactory(inventory: project.inventory)
+    /// The switchover itself, both hosts locked; the inventory is rewritten once the new primary takes writes.
+    func switchOver(_ move: Move) async throws {
+        let (old, target, replication, edited) = (move.old, move.target, move.replication, move.edited)
+        let factory = ConnectionFactory(inventory: move.project.inventory)
         let oldConnection = try await factory.connect(old)
         let newConnection = try await factory.connect(target)
         let switchover = Switchover(oldPrimary: .init(name: old.name, address: old.address, connection: oldConnection),
@@ -112,7 +144,9 @@ struct PromoteCommand: AsyncParsableCommand {
         var failure: Switchover.Failure?
         do {
             // No apply may run on either server meanwhile: both hosts' Rampart locks are held.
-            try await Self.locked([(old.name, oldConnection), (host, newConnection)]) { try await switchover.run() }
+            try await HostLock.holding([(old.name, oldConnection), (host, newConnection)], as: .thisProcess(command: "rampart db promote")) {
+                try await switchover.run()
+            }
         } catch let error as Switchover.Failure {
             failure = error
         } catch {
@@ -128,40 +162,10 @@ struct PromoteCommand: AsyncParsableCommand {
         Terminal.shared.write(String(format: "  %@ is the primary (switchover %.1f s); %@ updated: commit it.\n",
                                      host, Monotonic.now() - started, inventory))
         if let failure { throw DiagnosticError(failure.diagnostic) }
-        let apply = try ApplyCommand.parse(["-i", inventory, playbookPath, "--yes"])
-        try await apply.run()
-    }
-
-    /// Runs `body` holding the Rampart lock of every host, released in every case.
-    static func locked(_ hosts: [(String, HostConnection)], _ body: () async throws -> Void) async throws {
-        let lock = LockHolder.thisProcess(command: "rampart db promote")
-        var held: [HostConnection] = []
-        func release() async { for c in held { _ = try? await c.run(Command(HostLock.releaseScript(for: lock), display: "release lock")) } }
-        for (name, connection) in hosts {
-            let result: CommandResult
-            do { result = try await connection.run(Command(HostLock.acquireScript(for: lock), display: "lock")) } catch {
-                await release()
-                throw error
-            }
-            let status = HostLock.status(in: result.stdoutText)
-            guard status == .acquired else {
-                await release()
-                var why = "could not be locked"
-                if let holder = status.holderDescription { why = "is locked by another run: \(holder)" }
-                if case .failed(let reason) = status { why += ": \(reason)" }
-                throw DiagnosticError(.error("\(name) \(why)", hint: "wait for it to finish, then promote again", host: name, step: "lock"))
-            }
-            held.append(connection)
-        }
-        do { try await body() } catch {
-            await release()
-            throw error
-        }
-        await release()
     }
 
     /// The edited inventory must load and make the promoted host the primary.
-    private func checkEdited(_ text: String, playbookPath: String, oldPrimary: String) throws {
+    private func checkEdited(_ text: String, playbookPath: String, oldPrimary: String, groups: (primary: String, replica: String)) throws {
         let folder = URL(fileURLWithPath: inventory).deletingLastPathComponent()
         let probe = folder.appendingPathComponent(".rampart-promote-\(getpid())-" + URL(fileURLWithPath: inventory).lastPathComponent)
         try text.write(to: probe, atomically: true, encoding: .utf8)
@@ -176,7 +180,7 @@ struct PromoteCommand: AsyncParsableCommand {
         let catalog = try Project.load(inventory: probe.path, playbook: playbookPath, vault: Diagnostics.vaultPassword).compile()
         let demoted = Self.replication(in: catalog, oldPrimary), promoted = Self.replication(in: catalog, host)
         guard demoted?.state == .present, demoted?.primary == host, promoted?.state == .absent else {
-            throw DiagnosticError(.error("after moving the hosts between `\(primaryGroup)` and `\(replicaGroup)`, \(playbookPath) does not make \(host) the primary and \(oldPrimary) its replica",
+            throw DiagnosticError(.error("after moving the hosts between `\(groups.primary)` and `\(groups.replica)`, \(playbookPath) does not make \(host) the primary and \(oldPrimary) its replica",
                                          hint: "the plays must select the primary and the replicas by these groups (see playbooks/site.yml)"))
         }
     }

@@ -1,5 +1,4 @@
 import RampartBasics
-import RampartModel
 
 /// One host's concrete desired state: every template rendered, every reference checked,
 /// resources in the order they must be applied.
