@@ -106,6 +106,9 @@ let package = Package(
         // Probes run by the local `sh`, and each parser fed the real output captured from the lab (Fixtures/).
         .testTarget(name: "RampartFactsTests", dependencies: ["RampartFacts", "RampartModel", "RampartBasics", "RampartTestSupport"],
                     exclude: ["Fixtures"]),
+        // The command line as data: parsing, the plan and the closing table as text.
+        .testTarget(name: "RampartCLITests", dependencies: ["RampartCLI", "RampartApply", "RampartPlan", "RampartModel", "RampartBasics",
+                                                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RampartSiteTests", dependencies: ["RampartSite", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),

@@ -127,6 +127,16 @@ struct ProbeParserTests {
         #expect(firewall.persisted?.hasPrefix("#!/usr/sbin/nft -f") == true)
     }
 
+    @Test func guardedCommandsInCatalogOrder() throws {
+        let catalog = Self.catalog([.command(CommandResource("secure baseline", run: "true", unless: "check-a")),
+                                    .command(CommandResource("app schema", run: "true", unless: "check-b"))])
+        let facts = try Self.parse("db1-guards", with: CommandGuardProbe.self, catalog)
+        #expect(facts.commandsDue == ["secure baseline": false, "app schema": false])
+        var due = HostFacts(host: "h1")
+        CommandGuardProbe.section(for: catalog)!.parse("C|0|0\nC|1|1\nC|7|1\n", &due)
+        #expect(due.commandsDue == ["secure baseline": false, "app schema": true], "an index past the catalog is ignored")
+    }
+
     @Test func osManifestAndJournal() throws {
         let facts = try Self.parse("db1-state", with: StateProbe.self, Self.catalog([.package(PackageResource("curl"))]))
         #expect(facts.os == OperatingSystem(id: "debian", version: "12"))

@@ -35,11 +35,12 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sweep runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
             if focus.contains("faults") { try FaultLabChecks.run() }
+            if focus.contains("sitegroups") { try SiteGroupsLabChecks.run() }
             if focus.contains("lockrace") { try await LockRaceLabChecks.run() }
             if focus.contains("twoapplies") {
                 try FaultLabChecks.repeatTwoApplies(rounds: Int(ProcessInfo.processInfo.environment["RAMPART_LAB_ROUNDS"] ?? "") ?? 20)
@@ -117,6 +118,8 @@ struct LabIntegrationTests {
         let verify = try rampart(["verify", "-i", labInventory, "playbooks/site.yml"])
         print(verify.stdout)
         #expect(verify.status == 0, "verify failed:\n\(verify.stdout)\n\(verify.stderr)")
+        // The same site under other group names, through `site_groups` (SiteGroupsLabTests.swift).
+        try SiteGroupsLabChecks.run()
         // A rule added by hand (SSH from anywhere on db2): verify sees the hole, plan sees the
         // drift, apply closes it.
         _ = try EngineLabChecks.exec("db2", "nft insert rule inet rampart input tcp dport 22 accept")
