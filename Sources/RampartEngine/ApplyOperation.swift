@@ -125,10 +125,7 @@ extension Engine {
         let byHost = Dictionary(uniqueKeysWithValues: runs.map { ($0.name, $0) })
         let payloads = Self.payloads(runs)
         let relay = self.relay(over: runs)
-        let reconnect: Reconnect = { [inventory, connect] name in
-            guard let host = inventory.host(named: name) else { throw DiagnosticError(.error("'\(name)' is not a host of the inventory", host: name)) }
-            return try await connect(host)
-        }
+        let reconnect: Reconnect = { [self] name in try await connect(named: name) }
         let hooks = RollingHooks(inventory: inventory, connect: connect, observer: view)
         let stop = Locked(false)
         // Hosts whose applier ran (it releases the lock itself).
@@ -168,7 +165,7 @@ extension Engine {
                 return report
             })
         let done = applied.current
-        await finish(runs.filter { !done.contains($0.name) })
+        await release(runs.filter { !done.contains($0.name) })
         await close(runs)
         return reports
     }
@@ -184,14 +181,11 @@ extension Engine {
     /// connection when it is in this run, else over a connection opened for it.
     func relay(over runs: [HostRun]) -> RelaySource {
         let open = Dictionary(uniqueKeysWithValues: runs.compactMap { r in r.connection.map { (r.name, $0) } })
-        return { [inventory, connect] source, command in
+        return { [self] source, command in
             var opened: HostConnection?
             let connection: HostConnection
             if let existing = open[source] { connection = existing } else {
-                guard let host = inventory.host(named: source) else {
-                    throw DiagnosticError(.error("'\(source)' is not a host of the inventory", host: source))
-                }
-                let fresh = try await connect(host)
+                let fresh = try await connect(named: source)
                 opened = fresh
                 connection = fresh
             }

@@ -140,18 +140,31 @@ public struct Engine: Sendable {
         return settled.map { run in run.lock != nil && run.error == nil ? Self.planned(run) : run }
     }
 
-    /// Releases the locks this run took (a declined or refused apply, or hosts the applier never
-    /// reached) — never another run's lock — and closes every connection.
+    /// Releases the locks this run took (a declined or refused apply) — never another run's
+    /// lock — and closes every connection.
     public func finish(_ runs: [HostRun]) async {
+        await release(runs)
+        await close(runs)
+    }
+
+    /// Releases the locks this run took on these hosts.
+    func release(_ runs: [HostRun]) async {
         for run in runs {
-            guard let connection = run.connection else { continue }
-            if let lock = run.lock { _ = try? await connection.run(Command(HostLock.releaseScript(for: lock), display: "release lock")) }
-            await connection.close()
+            guard let connection = run.connection, let lock = run.lock else { continue }
+            _ = try? await connection.run(Command(HostLock.releaseScript(for: lock), display: "release lock"))
         }
     }
 
     /// Closes every connection.
     public func close(_ runs: [HostRun]) async {
         for run in runs { await run.connection?.close() }
+    }
+
+    /// A new connection to the inventory host called `name` (a relay's source, a confirmation).
+    func connect(named name: String) async throws -> HostConnection {
+        guard let host = inventory.host(named: name) else {
+            throw DiagnosticError(.error("'\(name)' is not a host of the inventory", host: name))
+        }
+        return try await connect(host)
     }
 }

@@ -25,7 +25,10 @@ public enum LocalShell {
         var pid: pid_t = 0
         guard posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, &envp) == 0 else { return ("", 127) }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 {
+            // Not ours to reap any more (someone waited for every child): the status is unknown.
+            guard errno == EINTR else { return ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "", 255) }
+        }
         let exited = (status & 0x7f) == 0
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         return (text, exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))

@@ -1,10 +1,9 @@
 import Foundation
 import Rampart
 import RampartApply
+@testable import RampartCLI
 import RampartFacts
-import RampartLoading
 import RampartRemote
-import RampartSSH
 import Testing
 
 /// Issue 25's stress on a real host (db2, whose probe the race once failed): one connection
@@ -17,14 +16,11 @@ enum LockRaceLabChecks {
 
     static func run() async throws {
         var scenario = Scenario("6b lock take/release vs probes")
-        let inventory = try InventoryLoader().load(path: labInventory)
-        let host = try #require(inventory.host(named: "db2"))
-        let catalog = try #require(try Project.load(inventory: labInventory, playbook: SiteLabChecks.site).compile(limit: "db2")["db2"])
-        let settings = inventory.connection(for: host)
-        var options = SSHOptions(hostName: host.name, address: host.address, user: settings.user ?? "root",
-                                 identityFiles: [settings.key!], useAgent: false, knownHostsFiles: [settings.knownHosts!], hostKeyPolicy: .strict)
-        options.become = options.user != "root"
-        let holder = try await SSHConnection.connect(options), prober = try await SSHConnection.connect(options)
+        let project = try Project.load(inventory: labInventory, playbook: SiteLabChecks.site)
+        let catalog = try #require(try project.compile(limit: "db2")["db2"])
+        // Connected as `rampart` connects (the deploy user, sudo), two sessions.
+        let factory = ConnectionFactory(inventory: project.inventory)
+        let holder = try await factory.connect(named: "db2"), prober = try await factory.connect(named: "db2")
         let mine = LockHolder(command: "lock race holder", controlNode: "lab-test", pid: 1, started: Int(Date().timeIntervalSince1970))
         let waiter = LockHolder(command: "lock race prober", controlNode: "lab-test", pid: 2, started: Int(Date().timeIntervalSince1970))
 
