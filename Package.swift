@@ -47,6 +47,8 @@ let package = Package(
             "RampartBasics", "RampartRemote", "CLibSSH2",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        /// OpenSSH's client configuration (~/.ssh/config, Include, Host/Match, tokens) → what `ssh NAME` would use. Reads files only.
+        .target(name: "RampartSSHConfig", dependencies: ["RampartBasics", .product(name: "Crypto", package: "swift-crypto")]),
         /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
         .target(name: "RampartLab", dependencies: []),
         /// The internal CA on the control node (swift-certificates, ECDSA P-256): issues and renews hosts' TLS certificates.
@@ -111,6 +113,9 @@ let package = Package(
                                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RampartSiteTests", dependencies: ["RampartSite", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),
+        // The resolver against OpenSSH itself: every corpus config (Fixtures/) compared with `ssh -G`, field by field.
+        .testTarget(name: "RampartSSHConfigTests", dependencies: ["RampartSSHConfig", "RampartBasics", "RampartTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "Rampart"] + exportedByRampart,
                     exclude: ["Fixtures"]),
