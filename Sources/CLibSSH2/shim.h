@@ -29,6 +29,11 @@ static inline ssize_t rampart_channel_write(LIBSSH2_CHANNEL *c, const char *buff
     return libssh2_channel_write_ex(c, 0, buffer, length);
 }
 
+/// A direct-tcpip channel: the server connects to host:port for us (a jump host's job).
+static inline LIBSSH2_CHANNEL *rampart_channel_direct_tcpip(LIBSSH2_SESSION *s, const char *host, int port) {
+    return libssh2_channel_direct_tcpip_ex(s, host, port, "127.0.0.1", 0);
+}
+
 static inline int rampart_session_disconnect(LIBSSH2_SESSION *s, const char *reason) {
     return libssh2_session_disconnect_ex(s, SSH_DISCONNECT_BY_APPLICATION, reason, "");
 }

@@ -49,7 +49,7 @@ struct Authenticator {
         let configured = !options.identityFiles.isEmpty
         if configured, try authenticate(withFiles: options.identityFiles, required: true, deadline: deadline,
                                         tried: &tried, problems: &problems) { return }
-        if options.useAgent, ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil {
+        if options.useAgent, options.agentSocket != nil || ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil {
             if try authenticateWithAgent(deadline: deadline, tried: &tried, problems: &problems) { return }
         }
         if !configured, try authenticate(withFiles: SSHOptions.defaultIdentityFiles, required: false, deadline: deadline,
@@ -121,8 +121,9 @@ struct Authenticator {
             libssh2_agent_disconnect(agent)
             libssh2_agent_free(agent)
         }
+        if let socket = options.agentSocket { libssh2_agent_set_identity_path(agent, socket) }
         guard libssh2_agent_connect(agent) == 0 else {
-            problems.append("ssh-agent at SSH_AUTH_SOCK did not answer")
+            problems.append("ssh-agent at \(options.agentSocket ?? "SSH_AUTH_SOCK") did not answer")
             return false
         }
         guard libssh2_agent_list_identities(agent) == 0 else {

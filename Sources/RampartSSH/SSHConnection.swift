@@ -11,6 +11,7 @@ public final class SSHConnection: HostConnection, @unchecked Sendable {
     public var hostName: String { options.hostName }
     private let thread: SessionThread
     private let passphrases: PassphraseSource
+    private let jumpHosts: JumpHosts
     // Touched only on `thread`.
     private var session: SSHSession?
     private var sudoChecked = false
@@ -21,9 +22,10 @@ public final class SSHConnection: HostConnection, @unchecked Sendable {
     /// SSH sessions opened (1 unless a broken session had to be replaced).
     public var connectCount: Int { connects.current }
 
-    private init(options: SSHOptions, passphrases: PassphraseSource) {
+    private init(options: SSHOptions, passphrases: PassphraseSource, jumpHosts: JumpHosts) {
         self.options = options
         self.passphrases = passphrases
+        self.jumpHosts = jumpHosts
         let box = SessionBox()
         self.thread = SessionThread(name: options.hostName, idleInterval: Double(options.keepaliveInterval)) {
             box.session?.sendKeepalive()
@@ -35,9 +37,11 @@ public final class SSHConnection: HostConnection, @unchecked Sendable {
     private final class SessionBox: @unchecked Sendable { var session: SSHSession? }
     private let box: SessionBox
 
-    /// Opens the session (TCP, handshake, host key, authentication) on the connection's own thread.
-    public static func connect(_ options: SSHOptions, passphrases: PassphraseSource = PassphraseSource()) async throws -> SSHConnection {
-        let connection = SSHConnection(options: options, passphrases: passphrases)
+    /// Opens the session (TCP or a jump host's tunnel, handshake, host key, authentication) on the
+    /// connection's own thread. Connections behind the same jump host share its session.
+    public static func connect(_ options: SSHOptions, passphrases: PassphraseSource = PassphraseSource(),
+                               jumpHosts: JumpHosts = .shared) async throws -> SSHConnection {
+        let connection = SSHConnection(options: options, passphrases: passphrases, jumpHosts: jumpHosts)
         do {
             try await connection.thread.run { try connection.openIfNeeded() }
         } catch {
@@ -49,7 +53,7 @@ public final class SSHConnection: HostConnection, @unchecked Sendable {
 
     private func openIfNeeded() throws {
         if session != nil { return }
-        let opened = try SSHSession(options: options, passphrases: passphrases)
+        let opened = try SSHSession(options: options, passphrases: passphrases, jumpHosts: jumpHosts)
         session = opened
         box.session = opened
         connects.withLock { $0 += 1 }
@@ -96,6 +100,11 @@ public final class SSHConnection: HostConnection, @unchecked Sendable {
                                     timeout: command.timeout ?? options.commandTimeout, display: command.display)
         } catch let error as RemoteError {
             if [.commandTimeout, .connectionLost, .protocolError].contains(error.kind) { discardSession() }
+            if error.kind == .connectionLost, let hop = options.jumps.last, let reason = jumpHosts.lastLoss(of: hop.hostName) {
+                var annotated = error
+                annotated.message += " (through jump host \(hop.hostName): \(reason))"
+                throw annotated
+            }
             throw error
         }
     }

@@ -30,7 +30,13 @@ public struct SSHOptions: Sendable {
     /// Seconds between keepalives on an idle or busy session; 0 disables them. A session that
     /// hears nothing for `keepaliveCountMax` intervals while waiting is declared lost.
     public var keepaliveInterval: Int
-    public static let keepaliveCountMax = 3
+    /// Keepalives missed in a row before the host is declared lost (OpenSSH's ServerAliveCountMax).
+    public var keepaliveCountMax = 3
+    /// Jump hosts to pass through, first hop first (OpenSSH's ProxyJump); each hop's own `jumps`
+    /// are the hops before it. Empty: connect directly.
+    public var jumps: [SSHOptions] = []
+    /// The ssh-agent socket; nil means `SSH_AUTH_SOCK`.
+    public var agentSocket: String?
     /// Wrap privileged commands in sudo when the user is not root.
     public var become: Bool
     /// The sudo password, fed on stdin; nil means passwordless sudo (`sudo -n`).
@@ -72,6 +78,9 @@ public struct SSHOptions: Sendable {
         if let home = getenv("HOME") { return String(cString: home) }
         return "/root"
     }
+
+    /// The route for messages: `bastion → web1`.
+    public var route: String { (jumps.map(\.hostName) + [hostName]).joined(separator: " → ") }
 
     /// `user@address:port` for messages.
     var endpoint: String { port == 22 ? "\(user)@\(address)" : "\(user)@\(address):\(port)" }

@@ -17,12 +17,19 @@ final class SSHSession {
     /// When the server was last heard from (the socket was ready) while a command waited.
     private var lastHeard = Monotonic.now()
 
-    /// Connects, handshakes, verifies the host key and authenticates.
-    init(options: SSHOptions, passphrases: PassphraseSource) throws {
+    /// Connects (directly, or through its jump hosts' tunnel), handshakes, verifies the host key
+    /// and authenticates.
+    init(options: SSHOptions, passphrases: PassphraseSource, jumpHosts: JumpHosts) throws {
         LibSSH2.ensureInitialised()
         self.options = options
         let deadline = Monotonic.now() + options.connectTimeout
-        socket = try TCPSocket.connect(to: options)
+        if let hop = options.jumps.last {
+            let fd = try jumpHosts.host(for: hop, passphrases: passphrases)
+                .openTunnel(to: options.address, port: options.port, for: options.hostName, deadline: deadline)
+            socket = TCPSocket(descriptor: fd)
+        } else {
+            socket = try TCPSocket.connect(to: options)
+        }
         guard let session = rampart_session_init() else {
             socket.close()
             throw RemoteError(.protocolError, host: options.hostName, "libssh2_session_init failed (out of memory?)")
@@ -66,6 +73,8 @@ final class SSHSession {
     }
 
     var rawSession: OpaquePointer { session }
+    /// The socket libssh2 talks over (TCP, or a jump host's tunnel).
+    var descriptor: Int32 { socket.descriptor }
 
     // MARK: - Waiting
 
@@ -111,11 +120,11 @@ final class SSHSession {
             // A server answers every keepalive; silence through several means a cut link or a
             // dead host, which TCP alone would only report after many minutes.
             let silence = Monotonic.now() - lastHeard
-            let limit = Double(options.keepaliveInterval * SSHOptions.keepaliveCountMax)
+            let limit = Double(options.keepaliveInterval * options.keepaliveCountMax)
             if phase == .command && options.keepaliveInterval > 0 && silence >= limit {
                 throw RemoteError(.connectionLost, host: host,
                                   "no answer from \(options.address) for \(formatSeconds(silence)) during \(what): the link is down or the host is gone",
-                                  hint: "check the host and its network; the limit is \(SSHOptions.keepaliveCountMax) × keepalive_interval (\(options.keepaliveInterval) s)")
+                                  hint: "check the host and its network\(options.jumps.isEmpty ? "" : " and the jump host \(options.jumps.last!.hostName)"); the limit is \(options.keepaliveCountMax) × keepalive_interval (\(options.keepaliveInterval) s)")
             }
             sendKeepalive()
         }

@@ -4,7 +4,8 @@ import RampartRemote
 import Glibc
 #endif
 
-/// A connected, non-blocking TCP socket with `TCP_NODELAY` set.
+/// A connected, non-blocking TCP socket with `TCP_NODELAY` set (or, behind a jump host, the
+/// target's end of the tunnel's socketpair).
 ///
 /// libssh2 never sets TCP_NODELAY; without it every request/response pair waits for
 /// delayed ACKs (~40 ms each, measured: exec 48 ms → 8 ms).
