@@ -79,7 +79,7 @@ let package = Package(
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
             "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
-            "RampartFacts", "RampartPlan", "RampartApply", "RampartEngine", "RampartSite", "RampartCA", "RampartRemote", "RampartSSH", "RampartLab",
+            "RampartFacts", "RampartPlan", "RampartApply", "RampartEngine", "RampartSite", "RampartCA", "RampartRemote", "RampartSSH", "RampartSSHConfig", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         /// For tests: a real OpenSSH sshd on loopback, `ScriptedConnection` (a `HostConnection` answering from a script), `LocalShell`.
@@ -110,6 +110,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // The command line as data: parsing, the plan and the closing table as text.
         .testTarget(name: "RampartCLITests", dependencies: ["RampartCLI", "RampartApply", "RampartPlan", "RampartModel", "RampartBasics",
+                                                            "RampartLoading", "RampartSSH", "RampartSSHConfig", "RampartRemote", "RampartTestSupport",
                                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RampartSiteTests", dependencies: ["RampartSite", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),

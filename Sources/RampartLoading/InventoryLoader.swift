@@ -11,10 +11,12 @@ import Yams
 /// vars: { apt_proxy: "http://10.0.0.1:8888" }
 /// hosts:
 ///   web1: { address: 10.0.0.11, connection: { port: 2222 }, vars: { weight: 10 } }
+///   db1:                     # no address: `db1` is what ssh is given, and ~/.ssh/config may map it
+///   app1: { connection: { jump: [bastion] } }
 /// groups:
 ///   webservers: { hosts: [web1], children: [], connection: {}, vars: {} }
 /// ```
-/// Relative paths (`key`, `known_hosts`) are resolved against the inventory file's folder.
+/// Relative paths (`key`, `known_hosts`, `ssh_config`) are resolved against the inventory file's folder.
 ///
 /// Variables may also live beside the inventory, as in Ansible: `group_vars/<group>.yml` or
 /// `group_vars/<group>/*.yml`, `host_vars/<host>.yml` or `host_vars/<host>/*.yml`
@@ -37,7 +39,8 @@ public struct InventoryLoader {
     static let hostKeys = ["address", "connection", "vars"]
     static let groupKeys = ["hosts", "children", "connection", "vars"]
     static let connectionKeys = ["port", "user", "key", "known_hosts", "host_key_checking", "become",
-                                 "become_password_env", "connect_timeout", "command_timeout", "bootstrap_user", "keepalive_interval"]
+                                 "become_password_env", "connect_timeout", "command_timeout", "bootstrap_user", "keepalive_interval",
+                                 "ssh_config", "jump"]
 
     /// Loads and validates `path`; throws `DiagnosticError` with all problems found.
     public func load(path: String) throws -> Inventory {
@@ -128,7 +131,10 @@ public struct InventoryLoader {
 
     private func host(_ name: String, _ keyNode: Node, _ node: Node, _ source: YAMLSource, _ directory: String) -> Host? {
         guard validName(name, keyNode, source, what: "host") else { return nil }
-        guard let entries = source.mapping(node, what: "host '\(name)'", allowed: Self.hostKeys) else { return nil }
+        // `web1:` alone is a host known by its name (ssh_config may say where it is).
+        let isEmpty: Bool
+        if case .scalar(let scalar) = node { isEmpty = ["", "~", "null"].contains(scalar.string) } else { isEmpty = false }
+        guard let entries = isEmpty ? [] : source.mapping(node, what: "host '\(name)'", allowed: Self.hostKeys) else { return nil }
         var address: String?
         var host = Host(name, address: "", declared: Provenance(source.location(keyNode)))
         for entry in entries {
@@ -139,13 +145,10 @@ public struct InventoryLoader {
             default: break
             }
         }
-        guard let address, !address.isEmpty else {
-            if !entries.contains(where: { $0.key == "address" }) {
-                source.error("host '\(name)' has no address", hint: "add `address: <IP or DNS name>`", node: keyNode)
-            }
-            return nil
-        }
-        host.address = address
+        // Without an address the host's name is what ssh is given (and looked up in ssh_config),
+        // as `ssh web1` would be.
+        if entries.contains(where: { $0.key == "address" }), address?.isEmpty ?? true { return nil }
+        host.address = address ?? name
         return host
     }
 
@@ -200,10 +203,32 @@ public struct InventoryLoader {
             case "command_timeout": settings.commandTimeout = source.double(entry.value, what: field)
             case "bootstrap_user": settings.bootstrapUser = source.string(entry.value, what: field)
             case "keepalive_interval": settings.keepaliveInterval = source.int(entry.value, what: field, range: 1...3600)
+            case "ssh_config":
+                settings.sshConfig = source.string(entry.value, what: field).map {
+                    $0 == ConnectionSettings.noSSHConfig ? $0 : resolve($0, directory)
+                }
+            case "jump": settings.jump = jumpHosts(entry.value, source, what: field)
             default: break
             }
         }
         return settings
+    }
+
+    /// `jump: bastion`, `jump: [outer, admin@inner:2222]`, or `jump: none` / `[]` (connect directly).
+    private func jumpHosts(_ node: Node, _ source: YAMLSource, what: String) -> [String]? {
+        let hops: [(String, Node)]
+        if case .scalar = node {
+            guard let text = source.string(node, what: what) else { return nil }
+            if text == "none" { return [] }
+            hops = [(text, node)]
+        } else {
+            hops = source.stringList(node, what: what)
+        }
+        for (hop, hopNode) in hops where hop.isEmpty || hop.contains(where: { $0 == " " || $0 == "," }) {
+            source.error("\(what): '\(hop)' is not a jump host", hint: "write one hop per list item: [user@]host[:port] or an inventory host's name",
+                         node: hopNode)
+        }
+        return hops.map(\.0)
     }
 
     private func vars(_ node: Node, _ source: YAMLSource, what: String) -> [String: Value] {

@@ -23,11 +23,20 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
     /// OpenSSH's ServerAliveInterval with ServerAliveCountMax 3). Bounds how long a cut link or a
     /// dead host can hold a step.
     public var keepaliveInterval: Int?
+    /// OpenSSH client configuration to read: a file (absolute, resolved by the loader), `none`, or
+    /// nil for ssh's own (`~/.ssh/config`, then `/etc/ssh/ssh_config`).
+    public var sshConfig: String?
+    /// Jump hosts, first hop first (`[user@]host[:port]` or an inventory host's name); an empty
+    /// list connects directly even if ssh_config has a ProxyJump. nil: ssh_config decides.
+    public var jump: [String]?
+
+    /// `ssh_config: none`.
+    public static let noSSHConfig = "none"
 
     public init(port: Int? = nil, user: String? = nil, key: String? = nil, knownHosts: String? = nil,
                 hostKeyChecking: String? = nil, become: Bool? = nil, becomePasswordEnv: String? = nil,
                 connectTimeout: Double? = nil, commandTimeout: Double? = nil, bootstrapUser: String? = nil,
-                keepaliveInterval: Int? = nil) {
+                keepaliveInterval: Int? = nil, sshConfig: String? = nil, jump: [String]? = nil) {
         self.port = port
         self.user = user
         self.key = key
@@ -39,6 +48,8 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
         self.commandTimeout = commandTimeout
         self.bootstrapUser = bootstrapUser
         self.keepaliveInterval = keepaliveInterval
+        self.sshConfig = sshConfig
+        self.jump = jump
     }
 
     /// These settings with every unset field taken from `base`.
@@ -50,6 +61,7 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
                            connectTimeout: connectTimeout ?? base.connectTimeout,
                            commandTimeout: commandTimeout ?? base.commandTimeout,
                            bootstrapUser: bootstrapUser ?? base.bootstrapUser,
-                           keepaliveInterval: keepaliveInterval ?? base.keepaliveInterval)
+                           keepaliveInterval: keepaliveInterval ?? base.keepaliveInterval,
+                           sshConfig: sshConfig ?? base.sshConfig, jump: jump ?? base.jump)
     }
 }

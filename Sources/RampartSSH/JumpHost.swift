@@ -78,6 +78,14 @@ final class JumpHost: @unchecked Sendable {
 
     // MARK: - The pump thread
 
+    /// What holds libssh2's one half-sent packet, and must be resumed before anything else.
+    private enum Blocker {
+        case tunnel(Tunnel)
+        case opening
+        case freeing
+    }
+    private var blocker: Blocker?
+
     private func loop() {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -87,27 +95,63 @@ final class JumpHost: @unchecked Sendable {
             }
             if stop { shutDown(reason: "Rampart is closing the jump host's session"); close(wakeup); close(wakeupWriter); return }
             for request in newRequests { start(request) }
-            var progressed = advanceOpenings()
-            for tunnel in tunnels where tunnel.pump(buffer: &buffer) { progressed = true }
+            let progressed = session == nil ? false : pumpOnce(buffer: &buffer)
             if let failure = tunnels.lazy.compactMap(\.sessionFailure).first {
                 lose(failure)
                 continue
             }
-            let finished = tunnels.filter(\.finished)
-            if !finished.isEmpty {
-                for tunnel in finished { tunnel.release(); freeing.append(tunnel.channel) }
-                tunnels.removeAll { $0.finished }
-                openTunnels.withLock { $0 = tunnels.count }
-            }
-            freeing.removeAll { libssh2_channel_free($0) != LIBSSH2_ERROR_EAGAIN }
             if !progressed { waitForWork() }
         }
+    }
+
+    /// One round: the blocked call first (libssh2 accepts no other packet meanwhile), then
+    /// frees, the pending open, and every tunnel. True when anything moved.
+    private func pumpOnce(buffer: inout [UInt8]) -> Bool {
+        var progressed = false
+        switch blocker {
+        case .tunnel(let tunnel)?:
+            if tunnel.pump(buffer: &buffer) == .blocked { return false }
+            blocker = nil
+            progressed = true
+        case .opening?, .freeing?, nil:
+            blocker = nil
+        }
+        while let channel = freeing.first {
+            guard libssh2_channel_free(channel) == LIBSSH2_ERROR_EAGAIN else { freeing.removeFirst(); progressed = true; continue }
+            if outboundBlocked { blocker = .freeing; return progressed }
+            break
+        }
+        switch advanceOpening() {
+        case .blocked: blocker = .opening; return progressed
+        case .progressed: progressed = true
+        case .idle: break
+        }
+        for tunnel in tunnels {
+            switch tunnel.pump(buffer: &buffer) {
+            case .blocked: blocker = .tunnel(tunnel); return true
+            case .progressed: progressed = true
+            case .idle: break
+            }
+        }
+        let finished = tunnels.filter(\.finished)
+        if !finished.isEmpty {
+            for tunnel in finished { tunnel.release(); freeing.append(tunnel.channel) }
+            tunnels.removeAll { $0.finished }
+            openTunnels.withLock { $0 = tunnels.count }
+            progressed = true
+        }
+        return progressed
+    }
+
+    private var outboundBlocked: Bool {
+        guard let session else { return false }
+        return libssh2_session_block_directions(session.rawSession) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0
     }
 
     private func start(_ request: TunnelRequest) {
         if session == nil {
             do {
-                session = try SSHSession(options: options, passphrases: passphrases, jumpHosts: jumpHosts)
+                session = try openSession()
                 connects.withLock { $0 += 1 }
                 lastHeard = Monotonic.now()
             } catch let error as RemoteError {
@@ -122,43 +166,58 @@ final class JumpHost: @unchecked Sendable {
         opening.append((request, Monotonic.now()))
     }
 
-    /// Tries each pending direct-tcpip open once; libssh2 returns EAGAIN until the server answers.
-    private func advanceOpenings() -> Bool {
-        guard let session, !opening.isEmpty else { return false }
-        var progressed = false
-        var still: [(request: TunnelRequest, started: Double)] = []
-        for (request, started) in opening {
-            if request.abandoned || Monotonic.now() > request.deadline {
-                request.fail(RemoteError(.connectTimeout, host: request.target,
-                                         "jump host \(options.hostName) did not open a connection to \(request.endpoint) in time"))
-                progressed = true
-                continue
-            }
-            guard let channel = rampart_channel_direct_tcpip(session.rawSession, request.address, Int32(request.port)) else {
-                let code = libssh2_session_last_errno(session.rawSession)
-                if code == LIBSSH2_ERROR_EAGAIN { still.append((request, started)); continue }
-                let error = LibSSH2.error(session.rawSession, code: code, host: request.target, while: "opening a tunnel")
-                request.fail(RemoteError(.unreachable, host: request.target,
-                                         "jump host \(options.hostName) could not connect to \(request.endpoint): \(error.message)",
-                                         hint: "check that \(options.hostName) can reach \(request.endpoint) (address, port, its firewall) and that its sshd allows TCP forwarding (AllowTcpForwarding)"))
-                progressed = true
-                if code != LIBSSH2_ERROR_CHANNEL_FAILURE && code != LIBSSH2_ERROR_CHANNEL_UNKNOWN { lose(error) ; return true }
-                continue
-            }
-            var pair: [Int32] = [-1, -1]
-            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
-                libssh2_channel_free(channel)
-                request.fail(RemoteError(.unreachable, host: request.target, "socketpair failed: \(errnoText())"))
-                continue
-            }
-            for fd in pair { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-            tunnels.append(Tunnel(channel: channel, fd: pair[0], session: session.rawSession))
-            openTunnels.withLock { $0 = tunnels.count }
-            if !request.succeed(pair[1]) { close(pair[1]) }
-            progressed = true
+    /// As the inventory's user, or its bootstrap user when that one is refused (a fresh bastion).
+    private func openSession() throws -> SSHSession {
+        do {
+            return try SSHSession(options: options, passphrases: passphrases, jumpHosts: jumpHosts)
+        } catch let error as RemoteError where error.kind == .authenticationFailed && error.host == options.hostName {
+            guard let bootstrap = options.bootstrapUser, bootstrap != options.user else { throw error }
+            var fallback = options
+            fallback.user = bootstrap
+            return try SSHSession(options: fallback, passphrases: passphrases, jumpHosts: jumpHosts)
         }
-        opening = still
-        return progressed
+    }
+
+    /// Advances the first pending direct-tcpip open. One at a time: libssh2 keeps a session's
+    /// channel-open state in the session, so a second open would continue the first.
+    private func advanceOpening() -> Tunnel.Outcome {
+        guard let session, let (request, _) = opening.first else { return .idle }
+        if request.abandoned || Monotonic.now() > request.deadline {
+            // Nothing is half-sent unless libssh2 says so; then the open must finish first.
+            if outboundBlocked { return .blocked }
+            opening.removeFirst()
+            request.fail(RemoteError(.connectTimeout, host: request.target,
+                                     "jump host \(options.hostName) did not open a connection to \(request.endpoint) in time"))
+            return .progressed
+        }
+        guard let channel = rampart_channel_direct_tcpip(session.rawSession, request.address, Int32(request.port)) else {
+            let code = libssh2_session_last_errno(session.rawSession)
+            if code == LIBSSH2_ERROR_EAGAIN { return outboundBlocked ? .blocked : .idle }
+            opening.removeFirst()
+            let error = LibSSH2.error(session.rawSession, code: code, host: request.target, while: "opening a tunnel")
+            request.fail(RemoteError(.unreachable, host: request.target,
+                                     "jump host \(options.hostName) could not connect to \(request.endpoint): \(error.message)",
+                                     hint: "check that \(options.hostName) can reach \(request.endpoint) (address, port, its firewall) and that its sshd allows TCP forwarding (AllowTcpForwarding)"))
+            if code != LIBSSH2_ERROR_CHANNEL_FAILURE && code != LIBSSH2_ERROR_CHANNEL_UNKNOWN { lose(error) }
+            return .progressed
+        }
+        opening.removeFirst()
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            freeing.append(channel)
+            request.fail(RemoteError(.unreachable, host: request.target, "socketpair failed: \(errnoText())"))
+            return .progressed
+        }
+        for fd in pair { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        let tunnel = Tunnel(channel: channel, fd: pair[0], session: session.rawSession)
+        if request.succeed(pair[1]) {
+            tunnels.append(tunnel)
+            openTunnels.withLock { $0 = tunnels.count }
+        } else {
+            close(pair[0]); close(pair[1])
+            freeing.append(channel)
+        }
+        return .progressed
     }
 
     /// Blocks in poll on the jump socket, the wakeup fd and every tunnel's end until something can move.
@@ -171,7 +230,7 @@ final class JumpHost: @unchecked Sendable {
         }
         for tunnel in tunnels { fds.append(pollfd(fd: tunnel.fd, events: tunnel.pollEvents, revents: 0)) }
         let interval = options.keepaliveInterval > 0 ? Double(options.keepaliveInterval) : 3600
-        let timeout = opening.isEmpty ? interval : min(interval, 0.05)
+        let timeout = opening.isEmpty && freeing.isEmpty ? interval : min(interval, 0.05)
         let ready = poll(&fds, nfds_t(fds.count), Int32(timeout * 1000))
         if fds[0].revents & Int16(POLLIN) != 0 {
             var drain = [UInt8](repeating: 0, count: 64)
@@ -189,7 +248,7 @@ final class JumpHost: @unchecked Sendable {
         if silence >= Double(options.keepaliveInterval * options.keepaliveCountMax) {
             lose(RemoteError(.connectionLost, host: options.hostName,
                              "no answer from jump host \(options.hostName) for \(formatSeconds(silence))"))
-        } else {
+        } else if blocker == nil {
             session.sendKeepalive()
         }
     }
@@ -205,6 +264,7 @@ final class JumpHost: @unchecked Sendable {
         for tunnel in tunnels { tunnel.abandon() }
         tunnels.removeAll()
         freeing.removeAll()
+        blocker = nil
         openTunnels.withLock { $0 = 0 }
         for (request, _) in opening {
             request.fail(RemoteError(.connectionLost, host: request.target, "through jump host \(options.hostName): \(reason)"))

@@ -35,6 +35,8 @@ public struct SSHOptions: Sendable {
     /// Jump hosts to pass through, first hop first (OpenSSH's ProxyJump); each hop's own `jumps`
     /// are the hops before it. Empty: connect directly.
     public var jumps: [SSHOptions] = []
+    /// A jump host's login when `user` is refused (a fresh server before its deploy user exists).
+    public var bootstrapUser: String?
     /// The ssh-agent socket; nil means `SSH_AUTH_SOCK`.
     public var agentSocket: String?
     /// Wrap privileged commands in sudo when the user is not root.

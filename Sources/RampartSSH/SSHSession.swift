@@ -130,8 +130,11 @@ final class SSHSession {
         }
     }
 
+    /// libssh2 holds a half-sent packet: only the call that started it may go on.
+    var outboundBlocked: Bool { libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 }
+
     func sendKeepalive() {
-        guard options.keepaliveInterval > 0 else { return }
+        guard options.keepaliveInterval > 0, !outboundBlocked else { return }
         var next: Int32 = 0
         _ = libssh2_keepalive_send(session, &next)
     }
@@ -200,6 +203,11 @@ final class SSHSession {
 
         while true {
             var progressed = false
+            // libssh2 keeps one half-sent packet per session and refuses any other packet until
+            // the same call completes it (LIBSSH2_ERROR_BAD_USE, reported as "Unable to send
+            // transfer-window adjustment packet"): after a write blocks on the socket, no read
+            // (which may send a window adjustment) until the write is through.
+            var writeBlocked = false
             if !stdinDone {
                 if written < stdin.count {
                     let n = stdin.withUnsafeBufferPointer { all in
@@ -208,7 +216,8 @@ final class SSHSession {
                         }
                     }
                     if n > 0 { written += n; progressed = true }
-                    else if n != Int(LIBSSH2_ERROR_EAGAIN) && n < 0 {
+                    else if n == Int(LIBSSH2_ERROR_EAGAIN) { writeBlocked = outboundBlocked }
+                    else if n < 0 {
                         // The command closed its stdin early (e.g. it never reads it); that is its choice.
                         stdinDone = true
                     }
@@ -216,10 +225,11 @@ final class SSHSession {
                 if !stdinDone && written == stdin.count {
                     let rc = libssh2_channel_send_eof(channel)
                     if rc == 0 { stdinDone = true; progressed = true }
-                    else if rc != LIBSSH2_ERROR_EAGAIN { stdinDone = true }
+                    else if rc == LIBSSH2_ERROR_EAGAIN { writeBlocked = outboundBlocked }
+                    else { stdinDone = true }
                 }
             }
-            for stream: Int32 in [0, 1] {
+            for stream: Int32 in [0, 1] where !writeBlocked {
                 while true {
                     let n = rampart_channel_read(channel, stream, &buffer, chunk)
                     if n > 0 {
@@ -236,7 +246,7 @@ final class SSHSession {
                 }
             }
             if libssh2_channel_eof(channel) != 0 { break }
-            if !progressed { try waitForSocket(deadline: deadline, phase: .command, what) }
+            if !progressed || writeBlocked { try waitForSocket(deadline: deadline, phase: .command, what) }
         }
 
         try retry(deadline: deadline, phase: .command, "closing the channel of \(what)") { libssh2_channel_close(channel) }

@@ -26,7 +26,7 @@ struct SSHConfigLine: Sendable {
 /// A problem in a config file, with its file:line.
 public struct SSHConfigError: Error, Sendable, CustomStringConvertible {
     public var diagnostic: Diagnostic
-    init(_ message: String, at location: SourceLocation?, hint: String? = nil) {
+    public init(_ message: String, at location: SourceLocation?, hint: String? = nil) {
         diagnostic = .error(message, hint: hint, at: location)
     }
     public var description: String { diagnostic.description }

@@ -159,6 +159,9 @@ public final class LoopbackSSHServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return false }
+        // A listener that is exiting can accept and never answer: never wait long for the banner.
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 4)
         return recv(fd, &buffer, 4, 0) == 4 && buffer == Array("SSH-".utf8)
     }

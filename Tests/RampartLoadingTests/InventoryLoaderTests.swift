@@ -72,3 +72,39 @@ struct InventoryLoaderTests {
         #expect(HostSelection("nope").resolve(in: inventory).unmatched == ["nope"])
     }
 }
+
+/// Connection settings for real fleets: ssh_config files, jump hosts, hosts known by name only.
+@Suite struct FleetConnectionTests {
+    @Test func readsSSHConfigJumpsAndHostsWithoutAddress() throws {
+        let inventory = try InventoryLoader(environment: [:]).load(text: """
+        connection: { ssh_config: ../ssh/config, jump: bastion }
+        hosts:
+          bastion: { address: 192.0.2.1, connection: { jump: none } }
+          web1:
+          web2: { connection: { jump: [outer, "admin@inner:2222"], ssh_config: none } }
+        """, path: "/srv/site/inventories/prod.yml")
+        #expect(inventory.host(named: "web1")?.address == "web1")
+        let web1 = inventory.connection(for: inventory.host(named: "web1")!)
+        #expect(web1.sshConfig == "/srv/site/inventories/../ssh/config")
+        #expect(web1.jump == ["bastion"])
+        #expect(inventory.connection(for: inventory.host(named: "bastion")!).jump == [])
+        let web2 = inventory.connection(for: inventory.host(named: "web2")!)
+        #expect(web2.jump == ["outer", "admin@inner:2222"])
+        #expect(web2.sshConfig == "none")
+    }
+
+    @Test func aJumpHostWithSpacesIsAnErrorAtItsLine() {
+        do {
+            _ = try InventoryLoader(environment: [:]).load(text: """
+            hosts:
+              web1: { connection: { jump: ["outer inner"] } }
+            """, path: "/tmp/x.yml")
+            Issue.record("accepted")
+        } catch let error as DiagnosticError {
+            #expect(error.description.contains("x.yml:2:"))
+            #expect(error.description.contains("'outer inner' is not a jump host"))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+}
