@@ -110,7 +110,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // The command line as data: parsing, the plan and the closing table as text.
         .testTarget(name: "RampartCLITests", dependencies: ["RampartCLI", "RampartApply", "RampartPlan", "RampartModel", "RampartBasics",
-                                                            "RampartLoading", "RampartSSH", "RampartSSHConfig", "RampartRemote", "RampartTestSupport",
+                                                            "RampartLoading", "RampartSSH", "RampartSSHConfig", "RampartRemote", "RampartTestSupport", "RampartEngine",
                                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RampartSiteTests", dependencies: ["RampartSite", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),

@@ -30,7 +30,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @Argument(help: "Playbook file (YAML), or a plan file saved by `rampart plan --out`.")
     var target: String
 
-    @Option(name: .long, help: "Hosts to apply: host or group names or globs, comma-separated; '!x' excludes.")
+    @Option(name: .long, help: "Hosts to apply: host or group names or globs, comma-separated; '!x' excludes; @failed: the last run's retry file.")
     var limit: String?
 
     @Flag(name: .long, help: "Do not ask for confirmation.")
@@ -56,12 +56,17 @@ struct ApplyCommand: AsyncParsableCommand {
         let inventoryPath = saved?.inventory ?? inventory!
         let playbookPath = saved?.playbook ?? target
         let project = try Project.load(inventory: inventoryPath, playbook: playbookPath, vault: Diagnostics.vaultPassword)
-        var catalog = try project.compile(limit: limit)
+        var catalog = try project.compile(limit: try RetryFile.expand(limit, inventory: inventoryPath))
         if let saved { catalog.hosts = catalog.hosts.filter { c in saved.hosts.contains { $0.host == c.host } } }
         let request = ApplyRequest(catalog: catalog, inventoryPath: inventoryPath, playbookPath: playbookPath, saved: saved, failFast: failFast)
         let engine = EngineWiring.engine(for: project.inventory, forks: forks, lockTimeout: lockTimeout)
         let outcome = try await engine.apply(request, view: view(for: catalog), confirm: { [yes] _ in try Self.confirm(skip: yes) })
         if case .cancelled = outcome { Terminal.shared.write("Apply cancelled; nothing changed.\n") }
+        let retry = RetryFile.hostsToRetry(outcome, selected: catalog.hosts.map(\.host))
+        if let file = try RetryFile.record(outcome, selected: catalog.hosts.map(\.host), inventory: inventoryPath) {
+            Diagnostics.print(.init(.note, "\(retry.count) host(s) left to do (\(retry.joined(separator: ", "))), listed in \(file)",
+                                    hint: "retry exactly them: rampart apply -i \(inventoryPath) \(playbookPath) --limit \(RetryFile.failed)"))
+        }
         if !outcome.succeeded { throw ExitCodes.failure }
     }
 

@@ -51,7 +51,7 @@ struct ExecCommand: AsyncParsableCommand {
         }
         let script = words.count == 1 ? words[0] : words.joined(separator: " ")
         let inventory = try Diagnostics.loadInventory(path: self.inventory)
-        let (hosts, unmatched) = HostSelection(limit).resolve(in: inventory)
+        let (hosts, unmatched) = HostSelection(try RetryFile.expand(limit, inventory: self.inventory)).resolve(in: inventory)
         if !unmatched.isEmpty {
             Diagnostics.print(.warning("--limit pattern(s) matched no host: \(unmatched.joined(separator: ", "))"))
         }

@@ -51,7 +51,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
-        let catalog = try project.compile(limit: limit)
+        let catalog = try project.compile(limit: try RetryFile.expand(limit, inventory: inventory))
         if offline && out != nil {
             throw DiagnosticError(.error("an offline plan is for review and cannot be saved for apply",
                                          hint: "plan against the real hosts (without --offline) to save a plan"))
