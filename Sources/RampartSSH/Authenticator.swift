@@ -10,11 +10,29 @@ public final class PassphraseSource: @unchecked Sendable {
     private var cache: [String: Secret] = [:]
     private let environment: [String: String]
     private let interactive: Bool
+    private let ask: @Sendable (String) -> String?
+    private var secrets: [String: Secret?] = [:]
 
+    /// `ask` reads a line without echo (getpass on the terminal).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                interactive: Bool = isatty(STDIN_FILENO) != 0) {
+                interactive: Bool = isatty(STDIN_FILENO) != 0,
+                ask: @escaping @Sendable (String) -> String? = { prompt in getpass(prompt).map { String(cString: $0) } }) {
         self.environment = environment
         self.interactive = interactive
+        self.ask = ask
+    }
+
+    /// The value of environment variable `name`, or else asked once on the terminal with
+    /// `prompt` and kept for the run (a sudo password is asked once, not once per host); nil
+    /// when neither can be had.
+    public func secret(named name: String, prompt: String) -> Secret? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = secrets[name] { return known }
+        var found: Secret?
+        if let value = environment[name] { found = Secret(value) } else if interactive, let typed = ask(prompt) { found = Secret(typed) }
+        secrets[name] = found
+        return found
     }
 
     /// The passphrase for `keyPath`, or nil when none can be had.
@@ -25,8 +43,8 @@ public final class PassphraseSource: @unchecked Sendable {
         var found: Secret?
         if let value = environment["RAMPART_SSH_PASSPHRASE"] {
             found = Secret(value)
-        } else if interactive, let raw = getpass("Passphrase for \(keyPath): ") {
-            found = Secret(String(cString: raw))
+        } else if interactive, let typed = ask("Passphrase for \(keyPath): ") {
+            found = Secret(typed)
         }
         cache[keyPath] = found
         return found

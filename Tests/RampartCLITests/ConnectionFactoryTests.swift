@@ -150,3 +150,25 @@ import Testing
         await connection.close()
     }
 }
+
+/// The sudo password: from its environment variable, or asked once for the whole run.
+@Suite struct BecomePasswordTests {
+    @Test func askedOnceForEveryHost() throws {
+        let inventory = try InventoryLoader(environment: [:]).load(text: """
+        connection: { ssh_config: none, user: deploy, become_password_env: DEPLOY_SUDO }
+        hosts: { web1: { address: 10.0.0.11 }, web2: { address: 10.0.0.12 }, db1: { address: 10.0.0.21 } }
+        """, path: "/tmp/inventory.yml")
+        let asked = Locked(0)
+        let passphrases = PassphraseSource(environment: [:], interactive: true) { _ in asked.withLock { $0 += 1 }; return "s3cret" }
+        let factory = ConnectionFactory(inventory: inventory, environment: [:], passphrases: passphrases) { _ in }
+        for host in inventory.hosts {
+            #expect(try factory.options(for: host).becomePassword?.withRevealed { $0 } == "s3cret")
+        }
+        #expect(asked.current == 1)
+        let noTerminal = ConnectionFactory(inventory: inventory, environment: [:],
+                                           passphrases: PassphraseSource(environment: [:], interactive: false)) { _ in }
+        #expect(throws: RemoteError.self) { _ = try noTerminal.options(for: inventory.hosts[0]) }
+        let fromEnvironment = ConnectionFactory(inventory: inventory, environment: ["DEPLOY_SUDO": "env"]) { _ in }
+        #expect(try fromEnvironment.options(for: inventory.hosts[0]).becomePassword?.withRevealed { $0 } == "env")
+    }
+}

@@ -20,15 +20,17 @@ import RampartSSHConfig
 /// connects as `ssh` would (ssh_config, then OpenSSH's defaults).
 struct ConnectionFactory {
     let inventory: Inventory
-    let passphrases = PassphraseSource()
+    let passphrases: PassphraseSource
     var environment = ProcessInfo.processInfo.environment
     let sshConfigs: SSHConfigCache
     var jumpHosts: JumpHosts = .shared
 
     init(inventory: Inventory, environment: [String: String] = ProcessInfo.processInfo.environment,
+         passphrases: PassphraseSource? = nil,
          report: @escaping @Sendable (Diagnostic) -> Void = { Diagnostics.print($0) }) {
         self.inventory = inventory
         self.environment = environment
+        self.passphrases = passphrases ?? PassphraseSource(environment: environment)
         sshConfigs = SSHConfigCache(environment: environment, report: report)
     }
 
@@ -37,12 +39,13 @@ struct ConnectionFactory {
         var options = try sshOptions(name: host.name, lookup: host.address, settings: settings)
         options.become = settings.become ?? (options.user != "root")
         if let variable = settings.becomePasswordEnv {
-            guard let value = environment[variable] else {
+            // Asked once per run on a terminal when the variable is not set, not once per host.
+            guard let value = passphrases.secret(named: variable, prompt: "sudo password for \(options.user) (\(variable) is not set): ") else {
                 throw RemoteError(.privilegeEscalationFailed, host: host.name,
                                   "become_password_env names \(variable), which is not set",
-                                  hint: "export \(variable) before running rampart, or remove become_password_env for passwordless sudo")
+                                  hint: "export \(variable) before running rampart (or run it on a terminal to be asked once), or remove become_password_env for passwordless sudo")
             }
-            options.becomePassword = Secret(value)
+            options.becomePassword = value
         }
         options.jumps = try jumps(to: host.name, lookup: host.address, settings: settings)
         return options
