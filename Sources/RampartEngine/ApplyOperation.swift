@@ -140,7 +140,11 @@ extension Engine {
             work: { name in
                 let run = byHost[name]!
                 var report = HostReport(host: name)
-                guard !stop.current else { report.error = .error("not started: --fail-fast after another host failed", host: name); return report }
+                guard !stop.current else {
+                    report.error = .error("not started: --fail-fast after another host failed", host: name)
+                    view.event(.hostFinished(report))
+                    return report
+                }
                 guard let connection = run.connection, let plan = run.plan, run.error == nil else {
                     report.error = run.error
                     return report
@@ -155,6 +159,8 @@ extension Engine {
                     return await HostApplier(plan: plan, connection: connection, lock: run.lock, payloads: payloads, relay: relay,
                                              reconnect: reconnect, observer: view, shouldStop: { failFast && stop.current }).run()
                 }
+                // A roll's before_each that failed kept the applier from running: its report is told here.
+                if !applied.current.contains(name) { view.event(.hostFinished(report)) }
                 if !report.succeeded && failFast { stop.withLock { $0 = true } }
                 return report
             },

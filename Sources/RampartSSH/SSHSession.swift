@@ -123,7 +123,7 @@ final class SSHSession {
             let limit = Double(options.keepaliveInterval * options.keepaliveCountMax)
             if phase == .command && options.keepaliveInterval > 0 && silence >= limit {
                 throw RemoteError(.connectionLost, host: host,
-                                  "no answer from \(options.address) for \(formatSeconds(silence)) during \(what): the link is down or the host is gone",
+                                  "no answer from \(options.address)\(options.jumps.last.map { " through jump host \($0.hostName)" } ?? "") for \(formatSeconds(silence)) during \(what): the link is down or the host is gone",
                                   hint: "check the host and its network\(options.jumps.isEmpty ? "" : " and the jump host \(options.jumps.last!.hostName)"); the limit is \(options.keepaliveCountMax) × keepalive_interval (\(options.keepaliveInterval) s)")
             }
             sendKeepalive()

@@ -107,12 +107,18 @@ public struct SiteVerification: Sendable {
     /// The compiled playbook's firewall matrix, probed from the control node and from every host.
     func firewallMatrix(_ record: (String, Bool, String) -> Void) async {
         let matrix = FirewallMatrix(catalog: catalog)
-        guard !matrix.rules.isEmpty, let anyHost = connections.keys.sorted().first else { return }
-        // The control node's address as the hosts see it.
-        let control = (await exec(anyHost, "echo ${SSH_CLIENT%% *}", privileged: false))?.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let probes = matrix.probes(from: control)
-        let wrong = FirewallMatrix.mismatches(probes, output: ControlNode.connectAll(probes.map { ($0.address, $0.port) }))
-        record("firewall matrix from the control node (\(control))", wrong.isEmpty, Self.describe(wrong, total: probes.count))
+        guard !matrix.rules.isEmpty, !connections.isEmpty else { return }
+        // The control node's address as the hosts see it: a host behind a jump host sees the
+        // jump host's address instead, so take what a directly reached host sees.
+        let seen = await Parallel.map(connections.keys.sorted(), width: 64) { host in
+            (await exec(host, "echo ${SSH_CLIENT%% *}", privileged: false))?.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        }
+        let hostAddresses = Set(inventory.hosts.map(\.address))
+        if let control = seen.first(where: { !$0.isEmpty && !hostAddresses.contains($0) }) {
+            let probes = matrix.probes(from: control)
+            let wrong = FirewallMatrix.mismatches(probes, output: ControlNode.connectAll(probes.map { ($0.address, $0.port) }))
+            record("firewall matrix from the control node (\(control))", wrong.isEmpty, Self.describe(wrong, total: probes.count))
+        }
         let results = await Parallel.map(inventory.hosts.filter { connections[$0.name] != nil }, width: 64) { host -> Probed in
             let probes = matrix.probes(from: host.address, skipping: host.name)
             let output = await exec(host.name, FirewallMatrix.script(probes), privileged: false)?.stdoutText ?? ""

@@ -35,7 +35,7 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,bastion runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
@@ -46,6 +46,7 @@ struct LabIntegrationTests {
                 try FaultLabChecks.repeatTwoApplies(rounds: Int(ProcessInfo.processInfo.environment["RAMPART_LAB_ROUNDS"] ?? "") ?? 20)
             }
             if focus.contains("sweep") { try HostSweepLabChecks.run() }
+            if focus.contains("bastion") { try await BastionLabChecks.run() }
             return
         }
         let up = try rampart(["lab", "up", "-i", labInventory])
@@ -129,6 +130,9 @@ struct LabIntegrationTests {
         #expect(drift.status == 2 && drift.stdout.contains("the live ruleset differs"), "\(drift.stdout)")
         #expect(try rampart(["apply", "-i", labInventory, "playbooks/site.yml", "--yes"]).status == 0)
         #expect(try rampart(["verify", "-i", labInventory, "playbooks/site.yml"]).status == 0)
+        // Behind a bastion: the site applied, verified, re-seeded and switched over through lb1,
+        // lb1 cut mid-apply; the lab put back as it was (BastionLabTests.swift).
+        try await BastionLabChecks.run()
         // Faults: a host killed, a link cut, Rampart killed, broken configs, two applies, a new host key (FaultLabTests.swift).
         try FaultLabChecks.run()
         // The lock taken and released under a prober's feet, for a fixed number of rounds (LockRaceLabTests.swift).
