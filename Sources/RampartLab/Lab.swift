@@ -102,6 +102,9 @@ public struct Lab: Sendable {
                 return try containers.waitUntilReady(configuration.hosts, timeout: configuration.bootTimeout,
                                                      started: bootStarted, progress: progress)
             }
+            try timed("fences") { () throws -> Void in
+                for host in configuration.hosts { try fence(host, containers) }
+            }
             try timed("known hosts") { () throws -> Void in
                 try writeKnownHosts()
                 try writeState(containers, baseImage: base.path)
@@ -153,8 +156,25 @@ public struct Lab: Sendable {
                 try containers.launch(host)
             }
             let states = try containers.waitUntilReady([host], timeout: configuration.bootTimeout, started: Lab.now(), progress: progress)
+            try fence(host, containers)
             return states[host.name] ?? "?"
         }
+    }
+
+    /// SSH to `host` from anywhere but its jump host dropped, in the host's network namespace
+    /// (the control node's nft, entered with nsenter: nothing is installed in the host).
+    func fence(_ host: LabHost, _ containers: LabContainers) throws {
+        guard let allowed = host.sshOnlyFrom, let leader = containers.leaderPid(host.name) else { return }
+        let ruleset = """
+        table inet rampart_lab_fence {
+          chain input {
+            type filter hook input priority -10; policy accept;
+            tcp dport 22 ip saddr != \(allowed) drop
+          }
+        }
+
+        """
+        try Shell.run("nsenter", ["-t", String(leader), "-n", "nft", "-f", "-"], input: Data(ruleset.utf8))
     }
 
     /// Each configured host: running or not, its systemd state and memory. Needs root for

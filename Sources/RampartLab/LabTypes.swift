@@ -4,10 +4,16 @@ import Foundation
 public struct LabHost: Sendable, Equatable, Codable {
     public var name: String
     public var address: String
+    /// When set, the host takes SSH only from this address (its jump host), from its first boot:
+    /// a data centre where the control node reaches only a bastion. Fenced in the host's own
+    /// network namespace (an nftables table of the lab's), so the host's own firewall decides
+    /// once it has one.
+    public var sshOnlyFrom: String?
 
-    public init(name: String, address: String) {
+    public init(name: String, address: String, sshOnlyFrom: String? = nil) {
         self.name = name
         self.address = address
+        self.sshOnlyFrom = sshOnlyFrom
     }
 
     /// The standard lab: a load balancer, two web servers, two database servers, a monitor.

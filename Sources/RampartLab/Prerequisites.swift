@@ -10,6 +10,7 @@ enum Prerequisites {
         "ssh-keygen": "openssh-client",
         "ssh": "openssh-client",
         "nsenter": "util-linux",
+        "nft": "nftables",
         "setsid": "util-linux",
         "mount": "mount",
         "umount": "mount",
@@ -21,7 +22,7 @@ enum Prerequisites {
     static let toolsForUp = ["systemd-nspawn", "tinyproxy", "ip", "ssh-keygen", "nsenter", "setsid",
                              "mount", "umount", "sha256sum", "sh"]
     /// What `ensurePrerequisites` installs when missing.
-    static let installable = ["debootstrap", "systemd-nspawn", "tinyproxy", "ip", "ssh-keygen", "ssh"]
+    static let installable = ["debootstrap", "systemd-nspawn", "tinyproxy", "ip", "ssh-keygen", "ssh", "nft"]
 
     static func package(for tool: String) -> String {
         packageOfTool[tool] ?? tool

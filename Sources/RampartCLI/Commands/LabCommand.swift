@@ -27,7 +27,13 @@ struct LabCommand: AsyncParsableCommand {
         /// The lab configuration for the inventory's hosts (names and addresses).
         func lab() throws -> (Lab, Inventory) {
             let inventory = try Diagnostics.loadInventory(path: inventory)
-            let hosts = inventory.hosts.map { LabHost(name: $0.name, address: $0.address) }
+            // A host the inventory reaches through a jump host (that is an inventory host) takes
+            // SSH only from it: the lab is built as the inventory describes the data centre.
+            let hosts = inventory.hosts.map { host -> LabHost in
+                let jump = (inventory.connection(for: host).jump ?? []).prefix { $0 != host.name }.first
+                let via = jump.flatMap { inventory.host(named: $0) }?.address
+                return LabHost(name: host.name, address: host.address, sshOnlyFrom: via)
+            }
             return (Lab(configuration: LabConfiguration(hosts: hosts)), inventory)
         }
     }
