@@ -159,14 +159,24 @@ extension Engine {
                     return await HostApplier(plan: plan, connection: connection, lock: run.lock, payloads: payloads, relay: relay,
                                              reconnect: reconnect, observer: view, shouldStop: { failFast && stop.current }).run()
                 }
-                // A roll's before_each that failed kept the applier from running: its report is told here.
-                if !applied.current.contains(name) { view.event(.hostFinished(report)) }
+                // A roll's before_each that failed kept the applier from running: its report is told
+                // here, led by the host's own lost link if it is gone too.
+                if !applied.current.contains(name) {
+                    if let lost = connection.lostReason {
+                        report.error = .error("\(lost); \(report.error?.message ?? "not applied")", host: name)
+                        report.connectionLost = true
+                    }
+                    view.event(.hostFinished(report))
+                }
                 if !report.succeeded && failFast { stop.withLock { $0 = true } }
                 return report
             },
             skipped: { name, reason in
                 var report = HostReport(host: name)
-                report.error = .error(reason, host: name)
+                // A waiting host whose own link is already gone says so first (the real cause).
+                let lost = byHost[name]?.connection?.lostReason
+                report.error = .error(lost.map { "\($0); \(reason)" } ?? reason, host: name)
+                report.connectionLost = lost != nil
                 view.event(.hostFinished(report))
                 return report
             })

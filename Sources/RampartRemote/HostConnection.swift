@@ -12,9 +12,14 @@ public protocol HostConnection: AnyObject, Sendable {
     var execCount: Int { get }
     /// Ends the session politely; later `run` calls fail.
     func close() async
+    /// Why the connection is known to be gone without having been used since (its jump host's
+    /// session was lost), or nil. Lets a host that was only waiting report the real cause.
+    var lostReason: String? { get }
 }
 
 extension HostConnection {
+    public var lostReason: String? { nil }
+
     /// Writes `contents` to `path` through the command's stdin (SFTP is slow in libssh2):
     /// a temp file beside the target, then an atomic rename, so readers never see half a file;
     /// a transfer cut short (the run killed) fails its size check and is never renamed into place.

@@ -10,7 +10,7 @@ public final class JumpHosts: @unchecked Sendable {
 
     private let lock = NSLock()
     private var hosts: [String: JumpHost] = [:]
-    private var losses: [String: String] = [:]
+    private var losses: [String: (reason: String, at: Double)] = [:]
 
     public init() {}
 
@@ -41,9 +41,14 @@ public final class JumpHosts: @unchecked Sendable {
     }
 
     /// Why the session to `name` was last lost, for the messages of the targets behind it.
-    public func lastLoss(of name: String) -> String? { lock.withLock { losses[name] } }
+    public func lastLoss(of name: String) -> String? { lock.withLock { losses[name]?.reason } }
 
-    func recordLoss(of name: String, _ reason: String) { lock.withLock { losses[name] = reason } }
+    /// The last loss of `name`'s session, if it happened after `time` (Monotonic).
+    func loss(of name: String, after time: Double) -> String? {
+        lock.withLock { losses[name].flatMap { $0.at > time ? $0.reason : nil } }
+    }
+
+    func recordLoss(of name: String, _ reason: String) { lock.withLock { losses[name] = (reason, Monotonic.now()) } }
 
     /// Closes every jump session (their targets' connections with them).
     public func closeAll() {

@@ -54,6 +54,7 @@ public final class SSHConnection: HostConnection, @unchecked Sendable {
     private func openIfNeeded() throws {
         if session != nil { return }
         let opened = try SSHSession(options: options, passphrases: passphrases, jumpHosts: jumpHosts)
+        connectedAt.withLock { $0 = Monotonic.now() }
         session = opened
         box.session = opened
         connects.withLock { $0 += 1 }
@@ -110,6 +111,12 @@ public final class SSHConnection: HostConnection, @unchecked Sendable {
     }
 
     private let closed = Locked(false)
+    private let connectedAt = Locked(Monotonic.now())
+
+    public var lostReason: String? {
+        guard let hop = options.jumps.last else { return nil }
+        return jumpHosts.loss(of: hop.hostName, after: connectedAt.current).map { "connection lost through jump host \(hop.hostName): \($0)" }
+    }
 
     deinit { thread.stop() }
 

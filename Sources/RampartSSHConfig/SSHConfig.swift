@@ -7,7 +7,8 @@ public struct SSHConfig: Sendable {
     public enum Source: Sendable, Hashable {
         /// `~/.ssh/config` (must not be writable by others), then `/etc/ssh/ssh_config`.
         case standard
-        /// One file and what it includes, like `ssh -F FILE`; the system file is not read.
+        /// One file and what it includes, like `ssh -F FILE`; the system file is not read. A named
+        /// Include that does not exist is an error here (the project's own file).
         case file(String)
         /// No configuration, like `ssh -F none`.
         case none
@@ -36,7 +37,7 @@ public struct SSHConfig: Sendable {
         switch source {
         case .none: break
         case .file(let path):
-            let flags = SSHConfigFile.Flags(userConfig: true, checkPermissions: false)
+            let flags = SSHConfigFile.Flags(userConfig: true, checkPermissions: false, strictIncludes: true)
             guard let file = try SSHConfigFile.read(path, flags: flags, context: context, ignoreUnknown: &ignoreUnknown,
                                                     warnings: &warnings) else {
                 throw SSHConfigError("the ssh_config file \(path) does not exist", at: nil,

@@ -18,6 +18,10 @@ struct SSHConfigFile: Sendable {
     struct Flags: Sendable {
         var userConfig: Bool
         var checkPermissions: Bool
+        /// A named (not globbed) Include that does not exist is an error rather than a warning:
+        /// for a file the inventory names, which is reviewed with the project. ssh itself (and
+        /// so Rampart, for a user's own ~/.ssh/config) passes over it.
+        var strictIncludes = false
     }
 
     /// OpenSSH's READCONF_MAX_DEPTH.
@@ -40,6 +44,10 @@ struct SSHConfigFile: Sendable {
             for argument in line.arguments {
                 let matches = try includedPaths(argument, line: line, flags: flags)
                 if matches.isEmpty, !hasGlob(argument) {
+                    if flags.strictIncludes {
+                        throw SSHConfigError("Include \(argument): no such file", at: line.location,
+                                             hint: "fix the path (relative paths are under \(flags.userConfig ? "~/.ssh" : "/etc/ssh")), or remove the Include")
+                    }
                     // OpenSSH says nothing; a named file that is gone is worth a word.
                     warnings.append(.warning("Include \(argument) names a file that does not exist; nothing included",
                                              hint: "fix the path or remove the Include", at: line.location))

@@ -51,8 +51,9 @@ enum SiteLabChecks {
 
     /// A copy of the lab inventory in `folder` (edited by `edit`), sharing the lab's CA, vault
     /// and vars folder, so a test can change it without touching the repository's file.
-    static func inventoryCopy(in folder: String, name: String, edit: (String) -> String = { $0 }) throws -> String {
-        var inventory = try String(contentsOfFile: labInventory, encoding: .utf8)
+    static func inventoryCopy(in folder: String, name: String, from source: String = labInventory,
+                              edit: (String) -> String = { $0 }) throws -> String {
+        var inventory = try String(contentsOfFile: source, encoding: .utf8)
         inventory = "ca: { directory: \(packageRoot.path)/inventories/.rampart/ca-lab }\n" + edit(inventory)
         inventory = inventory.replacingOccurrences(of: "vault: { password_file: lab.vault-password }",
                                                    with: "vault: { password_file: \(packageRoot.path)/inventories/lab.vault-password }")

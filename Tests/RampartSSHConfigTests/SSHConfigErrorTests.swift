@@ -37,12 +37,22 @@ import Testing
         #expect(error.diagnostic.hint?.contains("%h") == true)
     }
 
-    @Test func aMissingNamedIncludeIsAWarningAsSSHAcceptsIt() throws {
-        let config = try SSHConfig.load(.file(Self.bad + "01-include-missing-file.conf"), context: context)
-        let warning = try #require(config.warnings.first)
+    @Test func aMissingNamedIncludeIsAnErrorInTheProjectsFileAndAWarningInTheUsers() throws {
+        // The inventory's connection.ssh_config: an error at the Include's line.
+        let error = try #require(rejection("01-include-missing-file.conf"))
+        #expect(error.description.contains("no such file"))
+        #expect(error.diagnostic.location?.file.hasSuffix("01-include-missing-file.conf") == true)
+        // The same as a user's ~/.ssh/config: ssh passes over it, Rampart warns.
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-home-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home + "/.ssh", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.copyItem(atPath: Self.bad + "01-include-missing-file.conf", toPath: home + "/.ssh/config")
+        var context = self.context
+        context.homeDirectory = home
+        let config = try SSHConfig.load(.standard, context: context)
+        let warning = try #require(config.warnings.first { $0.message.contains("does not exist") })
         #expect(warning.severity == .warning)
-        #expect(warning.message.contains("does not exist"))
-        #expect(warning.location?.file.hasSuffix("01-include-missing-file.conf") == true)
+        #expect(warning.location?.file == home + "/.ssh/config")
     }
 
     @Test func aProxyJumpLoopIsNamedWithItsOrigin() throws {

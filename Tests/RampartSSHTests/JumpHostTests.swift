@@ -76,39 +76,37 @@ import Testing
         await connection.close()
     }
 
-    @Test func aBastionThatRefusesForwardingIsNamed() async throws {
-        let fleet = try servers(2, bastionConfig: "AllowTcpForwarding no")
-        defer { fleet.stop() }
+    /// web1 (server 1) through the bastion (server 0): the error, or nil if it connected.
+    func connectThroughBastion(_ fleet: Fleet) async -> RemoteError? {
         let jumpHosts = JumpHosts()
         defer { jumpHosts.closeAll() }
         var options = fleet.servers[1].options(hostName: "web1")
         options.jumps = [fleet.servers[0].options(hostName: "bastion")]
         do {
             _ = try await SSHConnection.connect(options, jumpHosts: jumpHosts)
-            Issue.record("connected although the bastion forbids forwarding")
-        } catch let error as RemoteError {
-            #expect(error.host == "web1")
-            #expect(error.message.contains("jump host bastion could not connect to 127.0.0.1:\(fleet.servers[1].port)"), "\(error)")
-            #expect(error.hint?.contains("AllowTcpForwarding") == true)
+            return nil
+        } catch {
+            return error as? RemoteError
         }
+    }
+
+    @Test func aBastionThatRefusesForwardingIsNamed() async throws {
+        let fleet = try servers(2, bastionConfig: "AllowTcpForwarding no")
+        defer { fleet.stop() }
+        let error = try #require(await connectThroughBastion(fleet), "connected although the bastion forbids forwarding")
+        #expect(error.host == "web1")
+        #expect(error.message.contains("jump host bastion could not connect to 127.0.0.1:\(fleet.servers[1].port)"), "\(error)")
+        #expect(error.hint?.contains("AllowTcpForwarding") == true)
     }
 
     @Test func anUnreachableBastionIsNamed() async throws {
         let fleet = try servers(2)
         defer { fleet.stop() }
         fleet.servers[0].stopDaemon()
-        let jumpHosts = JumpHosts()
-        defer { jumpHosts.closeAll() }
-        var options = fleet.servers[1].options(hostName: "web1")
-        options.jumps = [fleet.servers[0].options(hostName: "bastion")]
-        do {
-            _ = try await SSHConnection.connect(options, jumpHosts: jumpHosts)
-            Issue.record("connected through a stopped bastion")
-        } catch let error as RemoteError {
-            #expect(error.kind == .refused)
-            #expect(error.host == "web1")
-            #expect(error.message.contains("through jump host bastion"), "\(error)")
-        }
+        let error = try #require(await connectThroughBastion(fleet), "connected through a stopped bastion")
+        #expect(error.kind == .refused)
+        #expect(error.host == "web1")
+        #expect(error.message.contains("through jump host bastion"), "\(error)")
     }
 
     @Test func losingTheBastionLosesItsTargetsThenTheyReconnect() async throws {
