@@ -52,9 +52,11 @@ struct CommandLineTests {
         db1: error: no answer from 10.0.0.21
           hint: is it up?
 
-        Plan: 0 to add, 1 to change, 0 to delete.
+        Plan: 0 to add, 1 to change, 0 to delete. 1 host could not be planned (above).
 
         """, "\(text)")
+        #expect(PlanView.summaryLine(Plan(inventory: "i", playbook: "p", hosts: []).summary, unplanned: 5) == "No changes for the hosts that were planned; 5 hosts could not be planned (above).")
+        #expect(PlanView.summaryLine(Plan(inventory: "i", playbook: "p", hosts: []).summary, unplanned: 0) == "No changes. The hosts match the playbook.")
     }
 
     @Test func theClosingTable() {

@@ -27,8 +27,18 @@ struct PlanView {
         for (host, error) in errors.sorted(by: { $0.key < $1.key }) {
             out += terminal.paint("\(host): error: ", "31;1") + error.message + (error.hint.map { "\n  hint: \($0)" } ?? "") + "\n"
         }
-        out += "\n" + plan.summary.text + "\n"
+        out += "\n" + Self.summaryLine(plan.summary, unplanned: errors.count) + "\n"
         return out
+    }
+
+    /// The plan's totals; hosts that could not be planned are counted, so that "no changes"
+    /// never reads as "every host matches" when some were not looked at.
+    static func summaryLine(_ summary: Plan.Summary, unplanned: Int) -> String {
+        guard unplanned > 0 else { return summary.text }
+        let hosts = unplanned == 1 ? "1 host" : "\(unplanned) hosts"
+        return summary.isEmpty
+            ? "No changes for the hosts that were planned; \(hosts) could not be planned (above)."
+            : summary.text + " \(hosts) could not be planned (above)."
     }
 
     func label(_ step: Step) -> String {
