@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import RampartBasics
 import RampartModel
@@ -53,8 +48,7 @@ struct ConnectionFactory {
 
     /// The transport settings for one name: ssh_config under the inventory's explicit settings.
     private func sshOptions(name: String, lookup: String, settings: ConnectionSettings) throws -> SSHOptions {
-        let config = try sshConfigs.config(for: settings.sshConfig)
-        let resolved = try resolve(lookup, in: config, for: name)
+        let resolved = try resolve(lookup, setting: settings.sshConfig, for: name)
         let context = sshConfigs.context
         var options = SSHOptions(hostName: name, address: resolved.hostName)
         options.port = settings.port ?? resolved.port ?? ResolvedSSHConfig.defaultPort
@@ -96,16 +90,19 @@ struct ConnectionFactory {
         return options
     }
 
-    private func resolve(_ lookup: String, in config: SSHConfig, for name: String) throws -> ResolvedSSHConfig {
-        do {
-            let resolved = try config.resolve(lookup)
-            sshConfigs.warn(resolved.warnings)
-            return resolved
-        } catch let error as SSHConfigError {
-            var diagnostic = error.diagnostic
-            diagnostic.host = name
-            throw DiagnosticError(diagnostic)
+    private func resolve(_ lookup: String, setting: String?, for name: String) throws -> ResolvedSSHConfig {
+        do { return try sshConfigs.resolve(lookup, setting: setting) } catch let error as DiagnosticError {
+            throw Self.naming(name, error.diagnostics)
         }
+    }
+
+    /// A problem in ssh_config, said of the host that ran into it.
+    private static func naming(_ host: String, _ diagnostics: [Diagnostic]) -> DiagnosticError {
+        DiagnosticError(diagnostics.map { diagnostic in
+            var named = diagnostic
+            named.host = host
+            return named
+        })
     }
 
     // MARK: - Jump hosts
@@ -118,9 +115,7 @@ struct ConnectionFactory {
                 try ownJumps(of: current, target: (name, lookup, settings))
             }
         } catch let error as SSHConfigError {
-            var diagnostic = error.diagnostic
-            diagnostic.host = name
-            throw DiagnosticError(diagnostic)
+            throw Self.naming(name, [error.diagnostic])
         }
         var hops: [SSHOptions] = []
         for spec in specs {
@@ -154,7 +149,7 @@ struct ConnectionFactory {
             }
             return (chain, nil)
         }
-        let resolved = try resolve(lookup, in: try sshConfigs.config(for: settings.sshConfig), for: current)
+        let resolved = try resolve(lookup, setting: settings.sshConfig, for: current)
         return resolved.proxyJump.map { ($0, resolved.origins["proxyjump"] ?? resolved.origins["proxycommand"]) }
     }
 

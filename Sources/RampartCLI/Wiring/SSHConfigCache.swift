@@ -10,6 +10,7 @@ final class SSHConfigCache: @unchecked Sendable {
     private let report: @Sendable (Diagnostic) -> Void
     private let lock = NSLock()
     private var configs: [SSHConfig.Source: SSHConfig] = [:]
+    private var resolutions: [String: ResolvedSSHConfig] = [:]
     private var reported: Set<String> = []
 
     init(environment: [String: String], report: @escaping @Sendable (Diagnostic) -> Void) {
@@ -33,6 +34,20 @@ final class SSHConfigCache: @unchecked Sendable {
         lock.withLock { configs[source] = loaded }
         warn(loaded.warnings)
         return loaded
+    }
+
+    /// What the configuration a host's `ssh_config` setting names says for `lookup`, resolved once
+    /// per run (a target and its route both need it; every host behind a bastion needs the bastion's).
+    func resolve(_ lookup: String, setting: String?) throws -> ResolvedSSHConfig {
+        let key = (setting ?? "") + "\u{0}" + lookup
+        if let cached = lock.withLock({ resolutions[key] }) { return cached }
+        let resolved: ResolvedSSHConfig
+        do { resolved = try config(for: setting).resolve(lookup) } catch let error as SSHConfigError {
+            throw DiagnosticError(error.diagnostic)
+        }
+        lock.withLock { resolutions[key] = resolved }
+        warn(resolved.warnings)
+        return resolved
     }
 
     /// Reports each warning once per run, however many hosts share the line that caused it.
