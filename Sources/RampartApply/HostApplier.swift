@@ -156,6 +156,20 @@ public struct HostApplier: Sendable {
                 return StepResult(.failed, "", .error("reading from \(source) failed: \(Self.diagnostic(error, host: source, step: command).message)",
                                             host: plan.host, step: step.resource.description))
             }
+        case .edit(let path, let edit)?:
+            // The file exists only now (a package of this plan shipped it): read it, edit it here.
+            do {
+                let p = ShellQuoting.quote(path)
+                let read = try await connection.run(Command("if [ -f \(p) ]; then printf F; cat -- \(p); fi", display: "read \(path)"))
+                guard read.succeeded else { throw FileEdit.Failure(message: "reading it failed: \(read.stderrText.prefix(200))") }
+                let current = read.stdout.first == UInt8(ascii: "F") ? Array(read.stdout.dropFirst()) : nil
+                stdin = try edit.payload(editing: current)
+            } catch let failure as FileEdit.Failure {
+                return StepResult(.failed, "", .error("editing \(path): \(failure.message)", host: plan.host, step: step.resource.description))
+            } catch {
+                return StepResult(.failed, "", Self.diagnostic(error, host: plan.host, step: step.resource.description),
+                                  connectionLost: (error as? RemoteError)?.kind == .connectionLost)
+            }
         case nil: break
         }
         do {

@@ -41,21 +41,7 @@ struct ResourceRendering {
             r.owner = r.owner.map { text($0, "owner") }
             r.group = r.group.map { text($0, "group") }
             r.validate = r.validate.map { text($0, "validate") }
-            switch r.source {
-            case .content(let content)?: r.source = .content(sensitive(content, "content"))
-            case .template(let name)?:
-                let name = text(name, "template")
-                do { r.source = .rendered(template: name, text: try renderer.render(file: name, variables: variables)) }
-                catch let failure as DiagnosticError {
-                    // A missing template is reported where the resource names it.
-                    diagnostics += failure.diagnostics.map { d in
-                        var d = d
-                        if d.location == nil { d.location = resource.declared.location(of: "template") }
-                        return d
-                    }
-                } catch { self.error("\(error)", hint: nil, field: "template") }
-            case .rendered, nil: break
-            }
+            r.source = source(r.source)
             return .file(r)
         case .directory(var r):
             r.path = path(r.path, "name")
@@ -129,6 +115,67 @@ struct ResourceRendering {
             r.creates = r.creates.map { path($0, "creates") }
             r.unless = r.unless.map { text($0, "unless") }
             return .command(r)
+        case .systemdUnit(var r):
+            let declared = r.name
+            r.name = text(r.name, "name")
+            if declared.contains("{{"), let problem = SystemdUnitResource.problem(with: r.name) {
+                error(problem, hint: "name the file as it goes in \(SystemdUnitResource.directory)", field: "name")
+            }
+            r.source = source(r.source)
+            return .systemdUnit(r)
+        case .line(var r):
+            r.path = path(r.path, "path")
+            r.text = r.text.map { sensitive($0, "text") }
+            if let line = r.text?.revealed(), line.dropLast(line.hasSuffix("\n") ? 1 : 0).contains("\n") {
+                error("`text` of line '\(r.name)' holds more than one line", hint: "a line edit is one line; use a `block:` for several", field: "text")
+            }
+            r.match = r.match.map { pattern($0, "match") }
+            r.anchor = anchor(r.anchor)
+            r.validate = r.validate.map { text($0, "validate") }
+            return .line(r)
+        case .block(var r):
+            r.path = path(r.path, "path")
+            r.content = sensitive(r.content, "content")
+            r.marker = text(r.marker, "marker")
+            r.anchor = anchor(r.anchor)
+            r.validate = r.validate.map { text($0, "validate") }
+            return .block(r)
+        }
+    }
+
+    /// A file's content: inline text rendered, or its template file rendered for the host.
+    private mutating func source(_ source: FileResource.Source?) -> FileResource.Source? {
+        switch source {
+        case .content(let content)?: return .content(sensitive(content, "content"))
+        case .template(let name)?:
+            let name = text(name, "template")
+            do { return .rendered(template: name, text: try renderer.render(file: name, variables: variables)) }
+            catch let failure as DiagnosticError {
+                // A missing template is reported where the resource names it.
+                diagnostics += failure.diagnostics.map { d in
+                    var d = d
+                    if d.location == nil { d.location = resource.declared.location(of: "template") }
+                    return d
+                }
+            } catch { self.error("\(error)", hint: nil, field: "template") }
+            return source
+        case .rendered, nil: return source
+        }
+    }
+
+    private mutating func pattern(_ value: String, _ field: String) -> String {
+        let rendered = text(value, field)
+        if value.contains("{{"), let problem = RegularExpressionCheck.problem(rendered) {
+            error("`\(field)` '\(rendered)' is not a regular expression: \(problem)", hint: "Swift Regex syntax, as in PCRE", field: field)
+        }
+        return rendered
+    }
+
+    private mutating func anchor(_ anchor: LineResource.Anchor) -> LineResource.Anchor {
+        switch anchor {
+        case .after(let p): return .after(pattern(p, "after"))
+        case .before(let p): return .before(pattern(p, "before"))
+        case .endOfFile, .startOfFile: return anchor
         }
     }
 

@@ -13,6 +13,8 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var packageCandidates: [String: String] = [:]
     public var files: [String: FileFact] = [:]
     public var services: [String: ServiceFact] = [:]
+    /// The units configured by systemd_unit resources, as systemd has them loaded.
+    public var systemdUnits: [String: SystemdUnitFact] = [:]
     public var users: [String: UserFact] = [:]
     public var groups: [String: GroupFact] = [:]
     /// Runtime kernel parameters by dotted key.
@@ -92,6 +94,18 @@ public struct ServiceFact: Sendable, Hashable, Codable {
         self.loadState = loadState
         self.activeState = activeState
         self.unitFileState = unitFileState
+    }
+}
+
+public struct SystemdUnitFact: Sendable, Hashable, Codable {
+    /// `loaded`, `not-found`, `masked`, …
+    public var loadState: String
+    /// systemd's own flag: a file of the unit changed on disk since it was loaded, so a
+    /// `daemon-reload` is owed (an interrupted apply, or an edit by hand).
+    public var needsDaemonReload: Bool
+    public init(loadState: String, needsDaemonReload: Bool) {
+        self.loadState = loadState
+        self.needsDaemonReload = needsDaemonReload
     }
 }
 

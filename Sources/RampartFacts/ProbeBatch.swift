@@ -11,7 +11,7 @@ import RampartRemote
 /// systemd, getent, grep) — no Python, no agent.
 public struct ProbeBatch: Sendable {
     public static let probes: [any FactProbe.Type] = [
-        StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, AccountProbe.self,
+        StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, SystemdProbe.self, AccountProbe.self,
         SysctlProbe.self, CommandGuardProbe.self, MySQLProbe.self, FirewallProbe.self,
     ]
 

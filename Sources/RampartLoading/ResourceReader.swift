@@ -24,10 +24,13 @@ struct ResourceReader {
         .replication: ["primary", "port", "user", "password", "tls", "ca_file", "read_only", "initial_copy", "state"],
         .certificate: ["common_name", "alt_names", "issuer", "cert", "key", "ca", "bundle", "owner", "group", "valid_days", "renew_before"],
         .command: ["run", "creates", "unless", "on_change_only"],
+        .systemdUnit: ["content", "template", "state"],
+        .line: ["path", "text", "match", "after", "before", "create", "validate", "state"],
+        .block: ["path", "content", "marker", "after", "before", "create", "validate", "state"],
     ]
     static let required: [ResourceKind: [String]] = [
         .symlink: ["target"], .sysctl: ["value"], .mysqlUser: ["host"], .replication: ["primary", "user", "password"],
-        .certificate: ["common_name", "cert", "key"], .command: ["run"],
+        .certificate: ["common_name", "cert", "key"], .command: ["run"], .line: ["path"], .block: ["path"],
     ]
 
     func resource(_ node: Node) -> Resource? {
@@ -175,7 +178,57 @@ struct ResourceReader {
                         hint: "add `creates: PATH`, `unless: CHECK-COMMAND`, or `on_change_only: true` with `subscribes:`", field: nil)
             }
             return .command(command)
+        case .systemdUnit:
+            return systemdUnit(name, f)
+        case .line:
+            let state = f.choice("state", Presence.self) ?? .present
+            let text = f.sensitive("text")
+            let match = f.pattern("match")
+            if state == .present && text == nil {
+                f.error("line '\(name)' needs `text:` (the line it ensures)", hint: "or `state: absent` with `match:` to remove lines", field: nil)
+            }
+            if state == .absent && text == nil && match == nil {
+                f.error("line '\(name)' with `state: absent` needs `match:` or `text:`", hint: "say which lines to remove", field: nil)
+            }
+            return .line(LineResource(name, path: f.string("path") ?? "", text: text, match: match, anchor: f.insertion(),
+                                      create: f.bool("create") ?? false, validate: f.string("validate"), state: state))
+        case .block:
+            let state = f.choice("state", Presence.self) ?? .present
+            let content = f.sensitive("content")
+            if state == .present && content == nil {
+                f.error("block '\(name)' needs `content:` (its lines)", hint: "or `state: absent` to remove it", field: nil)
+            }
+            let marker = f.string("marker") ?? BlockResource.defaultMarker
+            if !marker.contains("{mark}") {
+                f.error("the `marker` of block '\(name)' has no {mark}", hint: "e.g. `marker: \"# {mark} my settings\"` (it becomes BEGIN and END)", field: "marker")
+            }
+            return .block(BlockResource(name, path: f.string("path") ?? "", content: content ?? SensitiveText(""), marker: marker,
+                                        anchor: f.insertion(), create: f.bool("create") ?? false, validate: f.string("validate"), state: state))
         }
+    }
+
+    private func systemdUnit(_ name: String, _ f: Fields) -> ResourceSpec? {
+        let state = f.choice("state", SystemdUnitResource.State.self) ?? .present
+        if !name.contains("{{"), let problem = SystemdUnitResource.problem(with: name) {
+            f.error(problem, hint: "name the file as it goes in \(SystemdUnitResource.directory)", field: "name")
+        }
+        let content = f.sensitive("content")
+        let template = f.string("template")
+        if content != nil && template != nil { f.error("systemd_unit '\(name)' has both `content` and `template`", hint: "keep one", field: "template") }
+        switch state {
+        case .present where content == nil && template == nil:
+            f.error("systemd_unit '\(name)' needs `content:` or `template:`", hint: "or `state: absent` / `state: masked`", field: nil)
+        case .absent, .masked:
+            for key in ["content", "template"] where f.fields[key] != nil {
+                f.error("systemd_unit '\(name)' with `state: \(state.rawValue)` takes no `\(key)`", hint: "remove it", field: key)
+            }
+            if state == .masked && name.contains("/") {
+                f.error("a drop-in cannot be masked, only a unit", hint: "mask '\(name.prefix { $0 != "/" }.dropLast(2))'", field: "state")
+            }
+        default: break
+        }
+        let source: FileResource.Source? = content.map { .content($0) } ?? template.map { .template($0) }
+        return .systemdUnit(SystemdUnitResource(name, source: source, state: state))
     }
 }
 
@@ -265,6 +318,28 @@ private final class Fields {
 
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
         fields[key].flatMap { track(source.choice($0, what: "`\(key)` of \(what)", as: type)) }
+    }
+
+    /// A regular expression (checked here unless it is a template, then at rendering).
+    func pattern(_ key: String) -> String? {
+        string(key).map { checked($0, key) }
+    }
+
+    private func checked(_ pattern: String, _ key: String) -> String {
+        if !pattern.contains("{{"), let problem = RegularExpressionCheck.problem(pattern) {
+            error("`\(key)` of \(what) is not a regular expression: \(problem)", hint: "Swift Regex syntax, as in PCRE: `^PASS_MAX_DAYS\\s`", field: key)
+        }
+        return pattern
+    }
+
+    /// `after: REGEX|EOF` or `before: REGEX|BOF`, one of them.
+    func insertion() -> LineResource.Anchor {
+        if fields["after"] != nil && fields["before"] != nil {
+            error("\(what) has both `after` and `before`", hint: "keep one", field: "before")
+        }
+        if let after = string("after") { return after == "EOF" ? .endOfFile : .after(checked(after, "after")) }
+        if let before = string("before") { return before == "BOF" ? .startOfFile : .before(checked(before, "before")) }
+        return .endOfFile
     }
 
     /// `requires: [package:nginx, file:/etc/x]`.

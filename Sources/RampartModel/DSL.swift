@@ -150,6 +150,24 @@ extension Resource {
     }
 }
 
+extension Resource {
+    public static func systemdUnit(_ name: String, content: String) -> Resource {
+        Resource(.systemdUnit(SystemdUnitResource(name, source: .content(SensitiveText(content)))))
+    }
+
+    public static func masked(_ unit: String) -> Resource { Resource(.systemdUnit(SystemdUnitResource(unit, state: .masked))) }
+
+    public static func line(_ name: String, path: String, text: String, match: String? = nil,
+                            anchor: LineResource.Anchor = .endOfFile, create: Bool = false) -> Resource {
+        Resource(.line(LineResource(name, path: path, text: SensitiveText(text), match: match, anchor: anchor, create: create)))
+    }
+
+    public static func block(_ name: String, path: String, content: String, marker: String = BlockResource.defaultMarker,
+                             anchor: LineResource.Anchor = .endOfFile, create: Bool = false) -> Resource {
+        Resource(.block(BlockResource(name, path: path, content: SensitiveText(content), marker: marker, anchor: anchor, create: create)))
+    }
+}
+
 extension ResourceID {
     public static func file(_ path: String) -> ResourceID { ResourceID(.file, path) }
     public static func package(_ name: String) -> ResourceID { ResourceID(.package, name) }
@@ -158,6 +176,7 @@ extension ResourceID {
     public static func user(_ name: String) -> ResourceID { ResourceID(.user, name) }
     public static func group(_ name: String) -> ResourceID { ResourceID(.group, name) }
     public static func command(_ name: String) -> ResourceID { ResourceID(.command, name) }
+    public static func systemdUnit(_ name: String) -> ResourceID { ResourceID(.systemdUnit, name) }
     public static func certificate(_ name: String) -> ResourceID { ResourceID(.certificate, name) }
 }
 
@@ -238,5 +257,29 @@ public struct Run: ResourceConvertible {
     public let resource: Resource
     public init(_ name: String, run: String, creates: String? = nil, unless: String? = nil, onChangeOnly: Bool = false) {
         resource = .command(name, run: run, creates: creates, unless: unless, onChangeOnly: onChangeOnly)
+    }
+}
+
+/// `systemd_unit:` in YAML: a unit file or drop-in.
+public struct SystemdUnit: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, content: String) { resource = .systemdUnit(name, content: content) }
+}
+
+/// `line:` in YAML: one line of a file Rampart does not own whole.
+public struct Line: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, path: String, text: String, match: String? = nil, anchor: LineResource.Anchor = .endOfFile,
+                create: Bool = false) {
+        resource = .line(name, path: path, text: text, match: match, anchor: anchor, create: create)
+    }
+}
+
+/// `block:` in YAML: a marked block of a file Rampart does not own whole.
+public struct Block: ResourceConvertible {
+    public let resource: Resource
+    public init(_ name: String, path: String, content: String, marker: String = BlockResource.defaultMarker,
+                anchor: LineResource.Anchor = .endOfFile, create: Bool = false) {
+        resource = .block(name, path: path, content: content, marker: marker, anchor: anchor, create: create)
     }
 }

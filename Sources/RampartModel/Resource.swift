@@ -6,6 +6,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case package, file, directory, symlink, service, user, group, sysctl, firewall
     case firewallRule = "firewall_rule"
     case mysqlDatabase = "mysql_database", mysqlUser = "mysql_user", replication, certificate, command
+    case systemdUnit = "systemd_unit", line, block
 }
 
 /// A resource's identity on one host: its kind and name. Two resources with the same identity
@@ -90,6 +91,9 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
     case replication(ReplicationResource)
     case certificate(CertificateResource)
     case command(CommandResource)
+    case systemdUnit(SystemdUnitResource)
+    case line(LineResource)
+    case block(BlockResource)
 
     /// The description itself, whatever its kind.
     public var description: any ResourceDescription {
@@ -109,6 +113,9 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .replication(let r): return r
         case .certificate(let r): return r
         case .command(let r): return r
+        case .systemdUnit(let r): return r
+        case .line(let r): return r
+        case .block(let r): return r
         }
     }
 

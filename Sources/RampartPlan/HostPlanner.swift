@@ -46,6 +46,7 @@ public enum HostPlanner {
         }
         flush()
         steps = placeHandlers(handlers(after: &steps, context), in: steps, context)
+        steps = SystemdUnitPlanner.placeDaemonReloads(in: steps, context)
 
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired
@@ -72,6 +73,9 @@ public enum HostPlanner {
         case .replication(let r): return ReplicationPlanner.plan(r, resource, &context)
         case .firewall(let f): return FirewallPlanner.plan(f, resource, &context)
         case .firewallRule: return []  // gathered by the host's firewall resource
+        case .systemdUnit(let u): return SystemdUnitPlanner.plan(u, resource, &context)
+        case .line(let l): return FileEditPlanner.plan(.line(l), path: l.path, create: l.create, validate: l.validate, resource, &context)
+        case .block(let b): return FileEditPlanner.plan(.block(b), path: b.path, create: b.create, validate: b.validate, resource, &context)
         }
     }
 
@@ -106,6 +110,8 @@ public enum HostPlanner {
                 steps += AccountPlanner.plan(group: UnixGroupResource(id.name, state: .absent), Resource(.group(UnixGroupResource(id.name))), &context)
             case .sysctl:
                 if let step = SysctlPlanner.deleteStep(id.name, id, context) { steps.append(step) }
+            case .systemdUnit:
+                if let step = SystemdUnitPlanner.deleteStep(id.name, id, context) { steps.append(step) }
             case .mysqlUser:
                 // An account dropped from the playbook is dropped from the server (accounts are
                 // config) — but not on a replica: its accounts are its primary's, replicated (a
@@ -117,8 +123,9 @@ public enum HostPlanner {
                                       script: StepScript(converged: nil, change: MySQL.runner),
                                       payload: .text("DROP USER IF EXISTS \(MySQL.account(parts[0], parts[1]));\n")))
                 }
-            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate:
-                // Databases are never dropped by pruning: their data is not configuration.
+            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block:
+                // Databases are never dropped by pruning: their data is not configuration. An
+                // edit of someone else's file stays as it is (as Ansible's): `state: absent` undoes it.
                 continue
             }
         }

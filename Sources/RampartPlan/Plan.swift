@@ -25,6 +25,9 @@ public enum Payload: Sendable, Hashable, Codable {
     /// The output of `command` run on another host of the inventory, streamed through the
     /// control node at apply time (a replica's initial copy of its primary's data).
     case relay(host: String, command: String)
+    /// An edit of a file that only exists once earlier steps ran (a package's config file): the
+    /// applier reads the file, makes the edit and sends the result (`FileEditPlanner.payload`).
+    case edit(path: String, edit: FileEdit)
 }
 
 /// One change on one host: what, why, and the script that makes it so.

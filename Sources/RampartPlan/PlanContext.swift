@@ -17,6 +17,11 @@ public struct PlanContext {
     /// Clear bytes of sensitive payloads by key (`Payload.sensitive`'s `path`): kept in memory
     /// for the applier, never in the plan.
     var secretPayloads: [String: [UInt8]] = [:]
+    /// Text of each file as this plan's edits (line, block) leave it so far: the next edit of
+    /// the same file starts from it.
+    var editedText: [String: String] = [:]
+    /// Files whose edits are made at apply time (the file is not there yet when planning).
+    var deferredEdits: Set<String> = []
 
     /// The payload carrying `text`: in the plan as text, or — when it holds a secret — only as
     /// its hash, the clear bytes kept here under `key` for the applier.

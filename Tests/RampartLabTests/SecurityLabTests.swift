@@ -74,8 +74,8 @@ enum HostSweepLabChecks {
             for line in lines where line.hasPrefix("secret ") || line.hasPrefix("key ") {
                 let fields = line.split(separator: " ")
                 let mode = String(fields[1]), path = String(fields[3])
-                // MariaDB's own copy of the replication password (master.info) sits in its 0700 data directory.
-                let allowed = ["600", "640", "400", "440"].contains(mode) || (path.hasPrefix("/var/lib/mysql/") && mode == "660")
+                // MariaDB's own copy of the replication password (master.info) too: its UMASK drop-in makes it 0640.
+                let allowed = ["600", "640", "400", "440"].contains(mode)
                 secrets.expect(allowed, "\(host): \(line)")
                 files.append("\(host):\(path) \(mode)")
             }

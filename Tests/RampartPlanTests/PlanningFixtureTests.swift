@@ -14,7 +14,8 @@ struct PlanningFixtureTests {
         .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
 
     @Test func thereIsAFixtureForEveryCommonKind() {
-        for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall"] {
+        for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall",
+                     "systemd-unit", "line", "block"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -117,6 +118,11 @@ enum FixtureFacts {
             facts.groups[name] = GroupFact(gid: value as? Int ?? 1000, members: [])
         }
         for (key, value) in object["sysctls"] as? [String: Any] ?? [:] { facts.sysctls[key] = "\(value)" }
+        // `units: { mariadb.service: "loaded stale" }`: stale = NeedDaemonReload=yes.
+        for (name, value) in object["units"] as? [String: String] ?? [:] {
+            let p = value.split(separator: " ").map(String.init)
+            facts.systemdUnits[name] = SystemdUnitFact(loadState: p[0], needsDaemonReload: p.contains("stale"))
+        }
         facts.commandsDue = object["due"] as? [String: Bool] ?? [:]
         if let firewall = object["firewall"] as? [String: Any] {
             facts.firewall = FirewallFacts(persisted: firewall["persisted"] as? String, liveHash: firewall["live"] as? String ?? "",

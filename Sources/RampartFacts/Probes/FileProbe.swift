@@ -12,6 +12,7 @@ enum FileProbe: FactProbe {
         var paths: [String] = []
         var hashed: [String] = []
         var desired: [String: String] = [:]   // path → wanted sha256, for non-sensitive content only
+        var edited: [String] = []   // files Rampart edits: their content is always fetched (the edit starts from it)
         func add(_ path: String) { if !paths.contains(path) { paths.append(path) } }
         for resource in catalog.resources {
             switch resource.spec {
@@ -29,6 +30,18 @@ enum FileProbe: FactProbe {
                 hashed.append(path)
                 desired[path] = sha256Hex(Array(HostPaths.sysctlContent(s.key, s.value).utf8))
             case .command(let c): if let creates = c.creates { add(creates) }
+            case .systemdUnit(let u):
+                add(u.path)
+                if let content = u.content {
+                    hashed.append(u.path)
+                    if !content.isSensitive { desired[u.path] = sha256Hex(Array(content.revealed().utf8)) }
+                }
+            case .line(let l):
+                add(l.path)
+                if !hashed.contains(l.path) { hashed.append(l.path); edited.append(l.path) }
+            case .block(let b):
+                add(b.path)
+                if !hashed.contains(b.path) { hashed.append(b.path); edited.append(b.path) }
             case .certificate(let c):
                 for path in [c.certificatePath, c.keyPath, c.caPath, c.bundlePath].compactMap({ $0 }) { add(path); hashed.append(path) }
             default: continue
@@ -38,10 +51,11 @@ enum FileProbe: FactProbe {
         var script = ProbeLines.find(Sh.words(paths)) + "\n"
         if !hashed.isEmpty {
             let converged = desired.keys.sorted().map { Sh.q("\(desired[$0]!) \($0)") }
-            let fetchable = desired.keys.sorted().map { "*" + Sh.q(" \($0)") }
+            let fetchable = (desired.keys.sorted() + edited.filter { desired[$0] == nil }).map { "*" + Sh.q(" \($0)") }
             script += "sha256sum -- \(Sh.words(hashed)) 2>/dev/null | while read -r h p; do printf 'H|%s|%s\\n' \"$h\" \"$p\"\n"
-            if !desired.isEmpty {
-                script += "  case \"$h $p\" in \(converged.joined(separator: "|"))) ;; \(fetchable.joined(separator: "|")))\n"
+            if !fetchable.isEmpty {
+                // (A pattern nothing matches keeps the first branch valid when no content is desired.)
+                script += "  case \"$h $p\" in \((converged.isEmpty ? ["'\\n'"] : converged).joined(separator: "|"))) ;; \(fetchable.joined(separator: "|")))\n"
                 // A file gone since sha256sum read it prints nothing (not an empty old content).
                 script += "    s=$(stat -c %s -- \"$p\" 2>/dev/null) && [ \"$s\" -le \(diffLimit) ] && c=$(base64 -w0 -- \"$p\" 2>/dev/null) && printf 'C|%s|%s\\n' \"$c\" \"$p\" ;; esac\n"
             }

@@ -20,6 +20,7 @@ enum StateProbe: FactProbe {
         user) getent passwd "$n" | sed 's/^/U|/' ;;
         group) getent group "$n" | sed 's/^/G|/' ;;
         sysctl) \(ProbeLines.find("\"\(HostPaths.sysctlFile("$n"))\"")) ;;
+        systemd_unit) \(ProbeLines.find("\"\(SystemdUnitResource.directory)/$n\"")) ;;
         esac
         done 2>/dev/null < \(manifest)
         true

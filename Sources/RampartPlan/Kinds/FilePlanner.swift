@@ -115,7 +115,10 @@ enum FilePlanner {
                     note: note)
     }
 
-    static func writeScript(_ f: FileResource, sha256: String, owner: String?, group: String?, mode: String?, keepOriginal: Bool,
+    /// `sha256` nil: the content is only known at apply time, and stdin starts with a line
+    /// `SHA256 OLD` (the new content's hash, and the hash of the content it was made from or
+    /// `absent`), which the script checks before it writes (an edit made at apply time).
+    static func writeScript(_ f: FileResource, sha256: String?, owner: String?, group: String?, mode: String?, keepOriginal: Bool,
                             _ context: PlanContext) -> StepScript {
         let p = Script.q(f.path)
         let directory = Script.q(f.path.nsPath.directory)
@@ -125,8 +128,10 @@ enum FilePlanner {
         // A missing parent folder is created (root, 0755), like Terraform's local_file.
         // The content arrives on stdin; a run killed mid-transfer ends it early, so the bytes are
         // checked against the planned hash before anything uses them (never a half-written file).
-        let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT", "cat > \"$tmp\"",
-                        "[ \"$(sha256sum < \"$tmp\")\" = '\(sha256)  -' ] || { echo 'the content arrived incomplete (connection lost?); nothing changed' >&2; exit 1; }",
+        let incomplete = "{ echo 'the content arrived incomplete (connection lost?); nothing changed' >&2; exit 1; }"
+        let receive = sha256.map { ["cat > \"$tmp\"", "[ \"$(sha256sum < \"$tmp\")\" = '\($0)  -' ] || \(incomplete)"] }
+            ?? ["IFS=' ' read -r want old || \(incomplete)", "cat > \"$tmp\"", "[ \"$(sha256sum < \"$tmp\")\" = \"$want  -\" ] || \(incomplete)"]
+        let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT"] + receive + [
                         "if [ -e \(p) ]; then chown --reference=\(p) \"$tmp\"; chmod --reference=\(p) \"$tmp\"; else chmod 0644 \"$tmp\"; fi"]
             + chownChmod("\"$tmp\"", owner, group, mode)).joined(separator: "\n")
         // The guard, re-checked now: same bytes and metadata → nothing to do.

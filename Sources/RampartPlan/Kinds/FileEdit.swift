@@ -1,0 +1,133 @@
+import Foundation
+import RampartBasics
+import RampartModel
+
+/// An edit of a file Rampart does not own whole, as a pure function of the file's text: the
+/// planner runs it on the content the facts brought (and shows the diff); the applier runs the
+/// same function at apply time when the file only appears during the apply (shipped by a
+/// package the same plan installs).
+public enum FileEdit: Sendable, Hashable, Codable {
+    case line(LineResource)
+    case block(BlockResource)
+
+    public struct Failure: Error, Sendable {
+        public var message: String
+        public init(message: String) { self.message = message }
+    }
+
+    /// What the edit made of `old` (nil: the file does not exist), with a one-line summary of
+    /// the change; the text is `old` itself when nothing needed changing.
+    public func applied(to old: String?) throws -> (text: String, summary: String?) {
+        var lines = Lines(old ?? "")
+        let summary: String?
+        switch self {
+        case .line(let l): summary = try Self.edit(&lines, l)
+        case .block(let b): summary = try Self.edit(&lines, b)
+        }
+        guard let summary else { return (old ?? "", nil) }
+        return (lines.text, old == nil ? "create the file, \(summary)" : summary)
+    }
+
+    /// Whether a missing file is created.
+    public var create: Bool {
+        switch self {
+        case .line(let l): return l.create
+        case .block(let b): return b.create
+        }
+    }
+
+    public var isSensitive: Bool {
+        switch self {
+        case .line(let l): return l.text?.isSensitive == true
+        case .block(let b): return b.content.isSensitive
+        }
+    }
+
+    /// The file's lines, and whether it ended with a newline (an edit always leaves one).
+    struct Lines {
+        var items: [String]
+        init(_ text: String) {
+            var parts = text.components(separatedBy: "\n")
+            if parts.last == "" { parts.removeLast() }
+            items = parts
+        }
+        var text: String { items.isEmpty ? "" : items.joined(separator: "\n") + "\n" }
+    }
+
+    static func regex(_ pattern: String) throws -> Regex<AnyRegexOutput> {
+        do { return try Regex(pattern) } catch { throw Failure(message: "'\(pattern)' is not a regular expression: \(error)") }
+    }
+
+    /// Where an insertion goes: Ansible's lineinfile/blockinfile rule (after or before the LAST
+    /// match; the end of the file when nothing matches).
+    static func insertionIndex(_ lines: Lines, _ anchor: LineResource.Anchor) throws -> Int {
+        switch anchor {
+        case .endOfFile: return lines.items.count
+        case .startOfFile: return 0
+        case .after(let pattern):
+            let r = try regex(pattern)
+            return lines.items.lastIndex { $0.contains(r) }.map { $0 + 1 } ?? lines.items.count
+        case .before(let pattern):
+            let r = try regex(pattern)
+            return lines.items.lastIndex { $0.contains(r) } ?? lines.items.count
+        }
+    }
+
+    static func edit(_ lines: inout Lines, _ l: LineResource) throws -> String? {
+        var text = l.text?.revealed() ?? ""
+        if text.hasSuffix("\n") { text.removeLast() }
+        let matches: (String) -> Bool
+        if let pattern = l.match {
+            let r = try regex(pattern)
+            matches = { $0.contains(r) }
+        } else {
+            matches = { $0 == text }
+        }
+        switch l.state {
+        case .absent:
+            let before = lines.items.count
+            lines.items.removeAll(where: matches)
+            let removed = before - lines.items.count
+            return removed == 0 ? nil : removed == 1 ? "remove 1 line" : "remove \(removed) lines"
+        case .present:
+            if l.match != nil, let last = lines.items.lastIndex(where: matches) {
+                guard lines.items[last] != text else { return nil }
+                lines.items[last] = text
+                return "replace line \(last + 1)"
+            }
+            if lines.items.contains(text) { return nil }
+            let index = try insertionIndex(lines, l.anchor)
+            lines.items.insert(text, at: index)
+            return "insert at line \(index + 1)"
+        }
+    }
+
+    static func edit(_ lines: inout Lines, _ b: BlockResource) throws -> String? {
+        let begin = b.markerLine("BEGIN"), end = b.markerLine("END")
+        var body = b.content.revealed().components(separatedBy: "\n")
+        if body.last == "" { body.removeLast() }
+        let trimmed = { (line: String) in String(line.reversed().drop { $0 == " " || $0 == "\t" }.reversed()) }
+        let start = lines.items.firstIndex { trimmed($0) == begin }
+        let stop = start.flatMap { s in lines.items[s...].firstIndex { trimmed($0) == end } }
+        if let start, stop == nil {
+            throw Failure(message: "line \(start + 1) opens the block ('\(begin)') and no '\(end)' line closes it")
+        }
+        switch b.state {
+        case .absent:
+            guard let start, let stop else { return nil }
+            lines.items.removeSubrange(start...stop)
+            return "remove the block (\(stop - start + 1) lines)"
+        case .present:
+            let wanted = [begin] + body + [end]
+            if let start, let stop {
+                // (Trailing blanks after a marker are tolerated, as when finding it.)
+                guard Array(lines.items[(start + 1)..<stop]) != body else { return nil }
+                lines.items.replaceSubrange(start...stop, with: wanted)
+                return "update the block at line \(start + 1)"
+            }
+            let index = try insertionIndex(lines, b.anchor)
+            lines.items.insert(contentsOf: wanted, at: index)
+            return "insert the block at line \(index + 1) (\(body.count) lines)"
+        }
+    }
+}
