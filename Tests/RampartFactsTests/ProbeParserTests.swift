@@ -50,6 +50,21 @@ struct ProbeParserTests {
         #expect(facts.services["mariadb"] == ServiceFact(loadState: "loaded", activeState: "active", unitFileState: "enabled"))
     }
 
+    @Test func unitsThatSystemdHoldsStale() throws {
+        // Captured on db1 right after an edit of MariaDB's drop-in, before the daemon-reload.
+        let units: [ResourceSpec] = [.systemdUnit(SystemdUnitResource("mariadb.service.d/rampart.conf", source: .content("x"))),
+                                     .systemdUnit(SystemdUnitResource("no-such.service", source: .content("x"))),
+                                     .systemdUnit(SystemdUnitResource("cron.service.d/a.conf", source: .content("x"))),
+                                     .systemdUnit(SystemdUnitResource("cron.service.d/b.conf", source: .content("x"))),
+                                     .systemdUnit(SystemdUnitResource("rampart-lab-never.service", state: .masked))]
+        #expect(SystemdProbe.units(Self.catalog(units)) == ["mariadb.service", "no-such.service", "cron.service", "rampart-lab-never.service"],
+                "one question per unit, however many drop-ins it has")
+        let facts = try Self.parse("db1-systemd", with: SystemdProbe.self, Self.catalog(units))
+        #expect(facts.systemdUnits["mariadb.service"] == SystemdUnitFact(loadState: "loaded", needsDaemonReload: true))
+        #expect(facts.systemdUnits["no-such.service"] == SystemdUnitFact(loadState: "not-found", needsDaemonReload: false))
+        #expect(facts.systemdUnits["cron.service"]?.needsDaemonReload == false)
+    }
+
     @Test func aUnitThatDoesNotExistIsNotFound() throws {
         let names = ["cron", "no-such-unit", "nftables"]
         let facts = try Self.parse("web1-services-missing", with: ServiceProbe.self, Self.catalog(names.map { .service(ServiceResource($0)) }))
