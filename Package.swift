@@ -90,6 +90,7 @@ let package = Package(
         /// The `rampart` executable: one line.
         .executableTarget(name: "rampart", dependencies: ["RampartCLI"]),
 
+        .testTarget(name: "RampartModelTests", dependencies: ["RampartModel", "RampartBasics", "RampartTestSupport"]),
         .testTarget(name: "RampartRemoteTests", dependencies: ["RampartRemote", "RampartBasics"]),
         // Fixtures are read from the source tree (#filePath), not bundled.
         .testTarget(name: "RampartLoadingTests", dependencies: ["RampartLoading", "RampartModel", "RampartBasics", "RampartTestSupport"],

@@ -14,6 +14,8 @@ struct HostCompilation {
     /// one. Read once per host, not per role.
     let sshPublicKey: String?
     private(set) var diagnostics: [Diagnostic] = []
+    /// Resources whose `when:` is false on this host: a reference to one is no error.
+    private var skipped: Set<ResourceID> = []
 
     init(host: Host, compiler: CatalogCompiler, shared: SharedVariables, renderer: TemplateRenderer) {
         self.host = host
@@ -50,7 +52,10 @@ struct HostCompilation {
         var applied: [String: RoleUse] = [:]
         var declaredAt: [ResourceID: SourceLocation?] = [:]
         var resources: [Resource] = []
-        for use in plays.flatMap(\.roles) {
+        for play in plays {
+          for use in play.roles {
+            let useCondition = Condition.all([play.when, use.when])
+            let useOrigin = use.when != nil ? use.declared.location(of: "when") : play.declared.location(of: "when")
             for (role, roleUse) in expand(use) {
                 if let earlier = applied[role.name] {
                     if earlier.parameters != roleUse.parameters {
@@ -62,9 +67,24 @@ struct HostCompilation {
                 }
                 applied[role.name] = roleUse
                 guard let variables = variables(for: role, use: roleUse, inventoryVars: inventoryVars) else { continue }
+                if let useCondition, decide(useCondition, variables, useOrigin) == nil {
+                    // False here (or wrong): none of the role's resources.
+                    for declared in role.resources { skipped.insert(declared.id) }
+                    continue
+                }
                 for declared in role.resources {
                   for itemVariables in loopItems(declared, variables) {
-                    guard let resource = render(declared, variables: itemVariables) else { continue }
+                    var when: Condition?
+                    if let condition = Condition.all([useCondition, declared.when]) {
+                        let origin = declared.when != nil ? declared.declared.location(of: "when") : useOrigin
+                        guard let residual = decide(condition, itemVariables, origin) else {
+                            skipped.insert(declared.id)
+                            continue
+                        }
+                        when = residual == .literal(.bool(true)) ? nil : residual
+                    }
+                    guard var resource = render(declared, variables: itemVariables) else { continue }
+                    resource.when = when
                     if let first = declaredAt[resource.id] {
                         diagnostics.append(.error("\(resource.id) is declared twice for this host",
                                                   hint: "the other is at \(first?.description ?? "(built in Swift)"); keep one",
@@ -76,9 +96,38 @@ struct HostCompilation {
                   }
                 }
             }
+          }
         }
         catalog.resources = ordered(resources)
         return catalog
+    }
+
+    /// A condition with the host's variables in it: nil when it is false here; `true` when it
+    /// holds; else the part over facts, for the planner.
+    private mutating func decide(_ condition: Condition, _ variables: [String: Value], _ origin: SourceLocation?) -> Condition? {
+        let residual = condition.substituting({ Self.lookup($0, in: variables) }, keep: { $0.first == "facts" }).simplified()
+        do {
+            for path in residual.paths where path.first == "facts" && !FactPaths.isKnown(path) {
+                diagnostics.append(.error("`when` reads \(Condition.path(path)), which is not a fact Rampart gathers",
+                                          hint: FactPaths.hint(path), at: origin))
+                return nil
+            }
+            switch try residual.holds({ $0.first == "facts" ? .unknown : .undefined }) {
+            case true?: return .literal(.bool(true))
+            case false?: return nil
+            case nil:
+                // Undefined variables that only a fact-dependent branch reads: an error all the same.
+                for path in residual.paths where path.first != "facts" {
+                    diagnostics.append(.error("`when` on \(host.name) reads \(Condition.path(path)), which is not defined for this host",
+                                              hint: "define it, or test it first: `\(Condition.path(path)) is defined and …`", at: origin))
+                    return nil
+                }
+                return residual
+            }
+        } catch let failure as Condition.Failure {
+            diagnostics.append(.error("`when` on \(host.name): \(failure.message)", hint: "write `x is defined and …` where a variable may be missing", at: origin))
+        } catch {}
+        return nil
     }
 
     /// A rolling hook with its command rendered for this host; the hook host must exist.
@@ -235,6 +284,7 @@ struct HostCompilation {
         for resource in resources {
             for (field, reference) in resource.requires.map({ ("requires", $0) }) + resource.subscribes.map({ ("subscribes", $0) }) {
                 guard index[reference] != nil else {
+                    if skipped.contains(reference) { continue }
                     let sameKind = ids.filter { $0.kind == reference.kind }.map(\.description)
                     let hint = Suggestion.didYouMean(reference.description, in: sameKind)
                         ?? "no \(reference.kind.rawValue) resource of that name is declared for this host"

@@ -8,6 +8,7 @@ import RampartBasics
 public struct HostFacts: Sendable, Hashable, Codable {
     public var host: String
     public var os: OperatingSystem?
+    public var machine: MachineFacts?
     public var packages: [String: PackageFact] = [:]
     /// Candidate versions of packages wanted at `latest` (from `apt-cache policy`).
     public var packageCandidates: [String: String] = [:]
@@ -36,11 +37,34 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public init(host: String) { self.host = host }
 }
 
-/// `ID` and `VERSION_ID` from /etc/os-release.
+/// `ID`, `VERSION_ID`, `ID_LIKE` and `VERSION_CODENAME` from /etc/os-release.
 public struct OperatingSystem: Sendable, Hashable, Codable {
     public var id: String
     public var version: String
-    public init(id: String, version: String) { self.id = id; self.version = version }
+    /// `ID_LIKE` (space-separated; empty on Debian itself).
+    public var like: String
+    public var codename: String
+    public init(id: String, version: String, like: String = "", codename: String = "") {
+        self.id = id
+        self.version = version
+        self.like = like
+        self.codename = codename
+    }
+    /// The distribution family: the first of `ID_LIKE`, else the id (`debian` for Debian and Ubuntu).
+    public var family: String { like.split(separator: " ").first.map(String.init) ?? id }
+}
+
+/// The machine, gathered only when a `when:` condition asks (`facts.arch`, `facts.cpus`, `facts.memory_mb`).
+public struct MachineFacts: Sendable, Hashable, Codable {
+    /// dpkg's architecture: `amd64`, `arm64`.
+    public var architecture: String
+    public var cpus: Int
+    public var memoryMB: Int
+    public init(architecture: String, cpus: Int, memoryMB: Int) {
+        self.architecture = architecture
+        self.cpus = cpus
+        self.memoryMB = memoryMB
+    }
 }
 
 public struct PackageFact: Sendable, Hashable, Codable {

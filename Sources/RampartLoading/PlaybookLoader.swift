@@ -30,7 +30,7 @@ public struct PlaybookLoader {
     }
 
     static let topKeys = ["name", "roles", "plays"]
-    static let playKeys = ["name", "hosts", "roles", "serial", "after", "before_each", "after_each"]
+    static let playKeys = ["name", "hosts", "roles", "serial", "after", "before_each", "after_each", "when"]
     static let roleKeys = ["summary", "defaults", "required", "depends", "resources"]
 
     /// Loads and validates `path` and its roles; throws `DiagnosticError` with all problems found.
@@ -96,6 +96,7 @@ public struct PlaybookLoader {
             case "after": play.after = source.stringList(entry.value, what: "`after` of \(what)").map(\.0)
             case "before_each": play.beforeEach = hook(entry.value, source, what: "`before_each` of \(what)")
             case "after_each": play.afterEach = hook(entry.value, source, what: "`after_each` of \(what)")
+            case "when": play.when = source.condition(entry.value, what: what)
             case "roles":
                 guard case .sequence(let uses) = entry.value else {
                     source.error("`roles` of \(what) must be a list", hint: "write `roles: [common, nginx]`", node: entry.value)
@@ -139,13 +140,16 @@ public struct PlaybookLoader {
         }
         var parameters: [String: Value] = [:]
         var fields: [String: SourceLocation] = [:]
+        var when: Condition?
         if value.null == nil {
             for entry in source.mapping(value, what: "parameters of role '\(name)'", allowed: []) ?? [] {
-                parameters[entry.key] = source.value(entry.value)
                 fields[entry.key] = source.location(entry.keyNode)
+                // `when` is the use's condition, never a parameter.
+                if entry.key == "when" { when = source.condition(entry.value, what: "role '\(name)'"); continue }
+                parameters[entry.key] = source.value(entry.value)
             }
         }
-        return RoleUse(name, parameters: parameters, declared: Provenance(source.location(keyNode), fields: fields))
+        return RoleUse(name, parameters: parameters, when: when, declared: Provenance(source.location(keyNode), fields: fields))
     }
 
     func role(_ name: String, _ keyNode: Node, _ node: Node, _ source: YAMLSource) -> Role? {

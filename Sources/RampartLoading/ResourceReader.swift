@@ -7,7 +7,7 @@ import Yams
 struct ResourceReader {
     let source: YAMLSource
 
-    static let commonKeys = ["requires", "subscribes", "loop"]
+    static let commonKeys = ["requires", "subscribes", "loop", "when"]
     static let kindKeys: [ResourceKind: [String]] = [
         .package: ["state", "version"],
         .file: ["content", "template", "owner", "group", "mode", "validate", "state"],
@@ -82,6 +82,10 @@ struct ResourceReader {
         var resource = Resource(spec, declared: Provenance(source.location(node), fields: locations))
         resource.requires = f.references("requires")
         resource.subscribes = f.references("subscribes")
+        if let when = fields["when"] {
+            guard let condition = source.condition(when, what: what) else { return nil }
+            resource.when = condition
+        }
         if let loop = fields["loop"] {
             // `loop: "{{ groups.webservers }}"` or `loop: [a, b]`.
             if case .scalar = loop { resource.loop = source.string(loop, what: "`loop` of \(what)").map { [$0] } ?? [] }

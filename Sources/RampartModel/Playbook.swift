@@ -33,11 +33,14 @@ public struct RoleUse: Sendable, Hashable, Codable {
     public var role: String
     /// Values for the role's parameters; they beat inventory variables (like Ansible's role params).
     public var parameters: [String: Value]
+    /// The role's resources apply only where this holds (`- nginx: { when: … }`).
+    public var when: Condition?
     public var declared: Provenance
 
-    public init(_ role: String, parameters: [String: Value] = [:], declared: Provenance = Provenance()) {
+    public init(_ role: String, parameters: [String: Value] = [:], when: Condition? = nil, declared: Provenance = Provenance()) {
         self.role = role
         self.parameters = parameters
+        self.when = when
         self.declared = declared
     }
 }
@@ -56,10 +59,13 @@ public struct Play: Sendable, Hashable, Codable {
     public var afterEach: RollingHook?
     /// Plays whose hosts must finish before this play's hosts start (cross-host order).
     public var after: [String]
+    /// The play's roles apply only to the hosts where this holds.
+    public var when: Condition?
     public var declared: Provenance
 
     public init(_ name: String, hosts: String, roles: [RoleUse], serial: Int? = nil, after: [String] = [],
-                beforeEach: RollingHook? = nil, afterEach: RollingHook? = nil, declared: Provenance = Provenance()) {
+                beforeEach: RollingHook? = nil, afterEach: RollingHook? = nil, when: Condition? = nil, declared: Provenance = Provenance()) {
+        self.when = when
         self.beforeEach = beforeEach
         self.afterEach = afterEach
         self.name = name

@@ -60,14 +60,18 @@ public struct Resource: Sendable, Hashable, Codable {
     /// template, and a single `{{ a.b }}` entry naming a list (`{{ groups.webservers }}`) stands
     /// for that list's items. Empty: one resource, no `item`. The catalog expands it.
     public var loop: [String]
+    /// Managed on a host only where this holds (`when:`). In a host's catalog: the part over
+    /// facts that only the planner can decide (nil: always) — the rest was decided by the catalog.
+    public var when: Condition?
     public var declared: Provenance
 
     public init(_ spec: ResourceSpec, requires: [ResourceID] = [], subscribes: [ResourceID] = [], loop: [String] = [],
-                declared: Provenance = Provenance()) {
+                when: Condition? = nil, declared: Provenance = Provenance()) {
         self.spec = spec
         self.requires = requires
         self.subscribes = subscribes
         self.loop = loop
+        self.when = when
         self.declared = declared
     }
 

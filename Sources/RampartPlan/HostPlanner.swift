@@ -21,7 +21,12 @@ public enum HostPlanner {
     public static func planWithPayloads(catalog: HostCatalog, facts: HostFacts,
                                         certificates: [ResourceID: CertificateMaterial] = [:])
         -> (plan: HostPlan, diagnostics: [Diagnostic], payloads: [String: [UInt8]]) {
+        // Resources whose `when:` over facts is false here are not managed (a previous apply's are pruned).
+        let selected = Conditions.select(catalog, facts)
+        var catalog = catalog
+        catalog.resources = selected.resources
         var context = PlanContext(catalog: catalog, facts: facts)
+        context.diagnostics = selected.diagnostics
         context.certificates = certificates
         var steps = prune(&context)
         var pendingInstall: [(PackageResource, String)] = []
@@ -47,6 +52,11 @@ public enum HostPlanner {
         flush()
         steps = placeHandlers(handlers(after: &steps, context), in: steps, context)
         steps = SystemdUnitPlanner.placeDaemonReloads(in: steps, context)
+        for index in steps.indices {
+            guard let condition = steps[index].resources.lazy.compactMap({ selected.unknown[$0] }).first else { continue }
+            let note = "planned if `\(condition)` holds, which is known after apply"
+            steps[index].note = steps[index].note.map { $0 + "; " + note } ?? note
+        }
 
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired

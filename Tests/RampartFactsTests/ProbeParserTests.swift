@@ -65,6 +65,21 @@ struct ProbeParserTests {
         #expect(facts.systemdUnits["cron.service"]?.needsDaemonReload == false)
     }
 
+    @Test func machineFactsOnlyWhenAConditionAsks() throws {
+        let plain = Self.catalog([.package(PackageResource("nginx"))])
+        #expect(StateProbe.section(for: plain)?.script.contains("nproc") == false, "a no-op without such conditions pays nothing")
+        var asking = plain
+        asking.resources[0].when = try ConditionParser.parse("facts.cpus >= 2 and facts.packages.htop is defined")
+        let section = try #require(StateProbe.section(for: asking))
+        #expect(section.script.contains("nproc") && section.script.contains("dpkg --print-architecture"))
+        #expect(PackageProbe.section(for: asking)?.script.contains("htop") == true, "packages named by conditions are asked about")
+        var facts = HostFacts(host: "h1")
+        // Real output of db1 (24 GiB, 2 CPUs).
+        section.parse("os|debian|12||bookworm\nhw|amd64|2|24683664\n", &facts)
+        #expect(facts.os == OperatingSystem(id: "debian", version: "12", codename: "bookworm") && facts.os?.family == "debian")
+        #expect(facts.machine == MachineFacts(architecture: "amd64", cpus: 2, memoryMB: 24105))
+    }
+
     @Test func aUnitThatDoesNotExistIsNotFound() throws {
         let names = ["cron", "no-such-unit", "nftables"]
         let facts = try Self.parse("web1-services-missing", with: ServiceProbe.self, Self.catalog(names.map { .service(ServiceResource($0)) }))
@@ -154,7 +169,7 @@ struct ProbeParserTests {
 
     @Test func osManifestAndJournal() throws {
         let facts = try Self.parse("db1-state", with: StateProbe.self, Self.catalog([.package(PackageResource("curl"))]))
-        #expect(facts.os == OperatingSystem(id: "debian", version: "12"))
+        #expect(facts.os == OperatingSystem(id: "debian", version: "12", codename: "bookworm"))
         #expect(facts.manifest.first?.id == "package:curl")
         #expect(facts.pendingHandlers.isEmpty)
     }

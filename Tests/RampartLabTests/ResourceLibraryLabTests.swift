@@ -20,17 +20,19 @@ enum ResourceLibraryLabChecks {
         systemctl show cron rampart-lab-stamp.timer -p NeedDaemonReload --value | sort -u
         grep -E '^(PASS_MAX_DAYS|ENCRYPT_METHOD)' /etc/login.defs; grep -c 'nofile 65535' /etc/security/limits.conf
         tail -1 /etc/security/limits.conf; grep '^ENABLED=' /etc/default/sysstat
+        ls /etc/rampart-lab-*.conf
         """)
-        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\""] {
+        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf"] {
             applied.expect(state.contains(expected), "web2 lacks '\(expected)':\n\(state)")
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
+        applied.expect(!state.contains("rampart-lab-ubuntu"), "a resource whose condition is false was applied:\n\(state)")
         let noop = try rampart(["plan", "-i", labInventory, library, "--limit", "web2", "--detailed-exitcode", "--stats"])
         applied.expect(noop.status == 0, "re-plan not empty:\n\(noop.stdout)")
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")
         let umask = try EngineLabChecks.exec("db2", "stat -c '%a' /var/lib/mysql/master.info; systemctl show mariadb -p Environment -p NeedDaemonReload")
         applied.expect(umask.hasPrefix("640\n") && umask.contains("UMASK=0640") && umask.contains("NeedDaemonReload=no"), "db2: \(umask)")
-        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block; re-plan empty, 1 exec; db2 master.info 0640")
+        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts; re-plan empty, 1 exec; db2 master.info 0640")
 
         var drift = Scenario("resource library drift fixed")
         _ = try EngineLabChecks.exec("web2", """
@@ -58,7 +60,7 @@ enum ResourceLibraryLabChecks {
         undo.expect(back.status == 0, "undo:\n\(back.stdout)\n\(back.stderr)")
         undo.expect(try rampart(["plan", "-i", labInventory, undone, "--limit", "web2", "--detailed-exitcode"]).status == 0, "not converged after undo")
         let gone = try EngineLabChecks.exec("web2", """
-        ls /etc/systemd/system | grep -c rampart-lab; ls /etc/systemd/system/cron.service.d 2>/dev/null | wc -l
+        ls /etc/systemd/system /etc | grep -c rampart-lab; ls /etc/systemd/system/cron.service.d 2>/dev/null | wc -l
         systemctl show cron -p Environment; systemctl is-active rampart-lab-stamp.timer
         grep -c -E 'ENCRYPT_METHOD YESCRYPT|RAMPART MANAGED' /etc/login.defs /etc/security/limits.conf; dpkg-query -W -f='${db:Status-Abbrev}' sysstat
         """)

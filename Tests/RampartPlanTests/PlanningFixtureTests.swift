@@ -15,7 +15,7 @@ struct PlanningFixtureTests {
 
     @Test func thereIsAFixtureForEveryCommonKind() {
         for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall",
-                     "systemd-unit", "line", "block"] {
+                     "systemd-unit", "line", "block", "when"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -124,6 +124,14 @@ enum FixtureFacts {
             facts.systemdUnits[name] = SystemdUnitFact(loadState: p[0], needsDaemonReload: p.contains("stale"))
         }
         facts.commandsDue = object["due"] as? [String: Bool] ?? [:]
+        // `os: "ubuntu 24.04 noble debian"` (id, version, codename, ID_LIKE); `machine: "amd64 2 4096"` (arch, CPUs, MiB).
+        if let os = (object["os"] as? String)?.split(separator: " ").map(String.init), os.count >= 2 {
+            facts.os = OperatingSystem(id: os[0], version: os[1], like: os.count > 3 ? os[3] : "", codename: os.count > 2 ? os[2] : "")
+        }
+        if let m = (object["machine"] as? String)?.split(separator: " ").map(String.init), m.count == 3 {
+            facts.machine = MachineFacts(architecture: m[0], cpus: Int(m[1]) ?? 0, memoryMB: Int(m[2]) ?? 0)
+        }
+        facts.assumed = object["assumed"] as? Bool ?? false
         if let firewall = object["firewall"] as? [String: Any] {
             facts.firewall = FirewallFacts(persisted: firewall["persisted"] as? String, liveHash: firewall["live"] as? String ?? "",
                                            confirmedHash: firewall["confirmed"] as? String, enabled: firewall["enabled"] as? String ?? "disabled")

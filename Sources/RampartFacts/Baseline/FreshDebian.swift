@@ -7,7 +7,7 @@ extension HostFacts {
     public static func freshDebian12(for catalog: HostCatalog) -> HostFacts {
         var facts = HostFacts(host: catalog.host)
         facts.assumed = true
-        facts.os = OperatingSystem(id: "debian", version: "12")
+        facts.os = OperatingSystem(id: "debian", version: "12", codename: "bookworm")
         for (name, (uid, gid, home, shell)) in Debian12Baseline.users {
             let groups = Debian12Baseline.groups.filter { $0.value.1.contains(name) }.map(\.key).sorted()
             facts.users[name] = UserFact(uid: uid, gid: gid, home: home, shell: shell, groups: groups)

@@ -47,6 +47,8 @@ enum FileProbe: FactProbe {
             default: continue
             }
         }
+        // Files that `when:` conditions ask about (`facts.files['/etc/nginx/nginx.conf']`).
+        for path in FactPaths.names("files", in: catalog.resources) { add(path) }
         guard !paths.isEmpty else { return nil }
         var script = ProbeLines.find(Sh.words(paths)) + "\n"
         if !hashed.isEmpty {

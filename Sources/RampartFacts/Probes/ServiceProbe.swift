@@ -5,9 +5,12 @@ enum ServiceProbe: FactProbe {
     static func unit(_ name: String) -> String { name.contains(".") ? name : name + ".service" }
 
     static func section(for catalog: HostCatalog) -> ProbeSection? {
-        let names = catalog.resources.compactMap { r -> String? in if case .service(let s) = r.spec { s.name } else { nil } }
+        var names = catalog.resources.compactMap { r -> String? in if case .service(let s) = r.spec { s.name } else { nil } }
+        // Units that `when:` conditions ask about (`facts.units['nginx.service']`).
+        names += FactPaths.names("units", in: catalog.resources).filter { !names.contains($0) }
         guard !names.isEmpty else { return nil }
-        let script = "systemctl show -p Id,LoadState,ActiveState,UnitFileState -- \(Sh.words(names.map(unit))) 2>/dev/null; true"
+        let asked = names
+        let script = "systemctl show -p Id,LoadState,ActiveState,UnitFileState -- \(Sh.words(asked.map(unit))) 2>/dev/null; true"
         return ProbeSection(name: "services", script: script) { output, facts in
             // Blocks in argument order, separated by blank lines.
             let blocks = output.components(separatedBy: "\n\n").map { block -> [String: String] in
@@ -18,7 +21,7 @@ enum ServiceProbe: FactProbe {
                 }
                 return values
             }.filter { !$0.isEmpty }
-            for (name, values) in zip(names, blocks) {
+            for (name, values) in zip(asked, blocks) {
                 facts.services[name] = ServiceFact(loadState: values["LoadState"] ?? "not-found",
                                                    activeState: values["ActiveState"] ?? "inactive",
                                                    unitFileState: values["UnitFileState"] ?? "")

@@ -7,9 +7,13 @@ enum StateProbe: FactProbe {
         let manifest = HostPaths.manifest(catalog.playbook)
         let current = catalog.resources.map { Sh.q($0.id.description) }
         let skip = current.isEmpty ? "" : "case \"$l\" in \(current.joined(separator: "|"))) continue ;; esac\n"
+        // Asked only by conditions that read them: three more processes a plain no-op does not pay.
+        let machineFacts = ["arch", "cpus", "memory_mb"]
+        let asksMachine = catalog.resources.contains { $0.when?.paths.contains { $0.count == 2 && $0[0] == "facts" && machineFacts.contains($0[1]) } == true }
+        let machine = asksMachine ? "printf 'hw|%s|%s|%s\\n' \"$(dpkg --print-architecture)\" \"$(nproc)\" \"$(sed -n 's/^MemTotal: *\\([0-9]*\\) kB$/\\1/p' /proc/meminfo)\"\n" : ""
         let script = """
-        if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s\\n' "$ID" "$VERSION_ID"; fi
-        [ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done 2>/dev/null < \(HostPaths.journal)
+        if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s|%s|%s\\n' "$ID" "$VERSION_ID" "$ID_LIKE" "$VERSION_CODENAME"; fi
+        \(machine)[ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done 2>/dev/null < \(HostPaths.journal)
         [ -r \(manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
         \(skip)k=${l%%:*}; n=${l#*:}
         case "$k" in
@@ -32,8 +36,16 @@ enum StateProbe: FactProbe {
                 let rest = f[1]
                 switch f[0] {
                 case "os":
-                    let parts = rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                    if parts.count == 2 { facts.os = OperatingSystem(id: parts[0], version: parts[1]) }
+                    let parts = rest.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                    if parts.count >= 2 {
+                        facts.os = OperatingSystem(id: parts[0], version: parts[1], like: parts.count > 2 ? parts[2] : "",
+                                                   codename: parts.count > 3 ? parts[3] : "")
+                    }
+                case "hw":
+                    let parts = rest.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                    if parts.count == 3, let cpus = Int(parts[1]), let kib = Int(parts[2]) {
+                        facts.machine = MachineFacts(architecture: parts[0], cpus: cpus, memoryMB: kib / 1024)
+                    }
                 case "O": facts.originals.append(rest)
                 case "M" where !rest.isEmpty: facts.manifest.append(ManagedEntry(rest))
                 case "J":

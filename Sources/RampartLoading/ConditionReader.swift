@@ -1,0 +1,43 @@
+import RampartBasics
+import RampartModel
+import Yams
+
+extension YAMLSource {
+    /// `when:` — an expression, a list of them (all must hold, as Ansible's), or `true`/`false`;
+    /// a syntax error points at its column in the file.
+    func condition(_ node: Node, what: String) -> Condition? {
+        switch node {
+        case .scalar(let scalar):
+            do {
+                let condition = try ConditionParser.parse(scalar.string)
+                for path in condition.paths where path.first == "facts" && !FactPaths.isKnown(path) {
+                    error("`when` of \(what) reads \(Condition.path(path)), which is not a fact Rampart gathers", hint: FactPaths.hint(path), node: node)
+                    return nil
+                }
+                return condition
+            } catch let failure as ConditionParser.Failure {
+                var at = location(node)
+                let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+                if scalar.style != .literal && scalar.style != .folded && !scalar.string.contains("\n") {
+                    at.column += failure.column - 1 + (quoted ? 1 : 0)
+                }
+                error("`when` of \(what): \(failure.message)", hint: "e.g. `when: facts.os.id == 'debian' and facts.os.version is version('12', '>=')`", at: at)
+            } catch {}
+            return nil
+        case .sequence(let items):
+            var parts: [Condition] = []
+            for item in items {
+                guard case .scalar = item else {
+                    self.error("each entry of `when` of \(what) is one condition", hint: "write `- facts.os.id == 'debian'`", node: item)
+                    return nil
+                }
+                guard let part = condition(item, what: what) else { return nil }
+                parts.append(part)
+            }
+            return Condition.all(parts) ?? .literal(.bool(true))
+        default:
+            self.error("`when` of \(what) must be a condition or a list of them", hint: "e.g. `when: nginx_enabled`", node: node)
+            return nil
+        }
+    }
+}
