@@ -37,7 +37,8 @@ let package = Package(
         /// Stencil rendering, strict: undefined variables and unstable output are errors at template:line:col; secrets stay marked.
         .target(name: "RampartTemplates", dependencies: ["RampartBasics", "RampartModel", "Stencil"]),
         /// Inventory + playbook + templates → each host's concrete desired resources, with every problem found at once. Pure.
-        .target(name: "RampartCatalog", dependencies: ["RampartBasics", "RampartModel", "RampartTemplates"]),
+        .target(name: "RampartCatalog", dependencies: ["RampartBasics", "RampartModel", "RampartTemplates",
+                                                       .product(name: "Crypto", package: "swift-crypto")]),
         /// Transport-neutral remote execution: HostConnection, Command (quoting, masked secrets), results, errors.
         .target(name: "RampartRemote", dependencies: ["RampartBasics"]),
         /// libssh2 as a system library (Debian: libssh2-1-dev). Imported by RampartSSH only.

@@ -140,7 +140,43 @@ struct ResourceRendering {
             r.anchor = anchor(r.anchor)
             r.validate = r.validate.map { text($0, "validate") }
             return .block(r)
+        case .aptRepository(var r):
+            r.name = text(r.name, "name")
+            r.uris = r.uris.map { text($0, "uris") }
+            r.suites = r.suites.map { text($0, "suites") }
+            r.components = r.components.map { text($0, "components") }
+            r.signedBy = r.signedBy.map { path($0, "signed_by") }
+            if let key = r.key.map({ text($0, "key") }) {
+                r.key = key
+                r.keyText = keyFile(key, fingerprint: r.fingerprint)
+            }
+            return .aptRepository(r)
+        case .aptPreference(var r):
+            r.name = text(r.name, "name")
+            r.packages = r.packages.map { text($0, "packages") }
+            r.pin = text(r.pin, "pin")
+            return .aptPreference(r)
         }
+    }
+
+    /// A repository's key file from templates/ (not rendered: a key is data), its primary key's
+    /// fingerprint checked against the pinned one.
+    private mutating func keyFile(_ name: String, fingerprint: String?) -> String? {
+        guard let key = renderer.library.files[name] else {
+            error("key file '\(name)' does not exist under \(renderer.library.root)/",
+                  hint: Suggestion.didYouMean(name, in: Array(renderer.library.files.keys)) ?? "put the vendor's armored key there", field: "key")
+            return nil
+        }
+        do {
+            let actual = try OpenPGPKey.fingerprint(armored: key)
+            if let fingerprint, let pinned = AptRepositoryResource.normalizedFingerprint(fingerprint), pinned != actual {
+                error("key file '\(name)' holds key \(actual), not the pinned \(pinned)",
+                      hint: "the key is not the one you pinned: get the vendor's key again and compare fingerprints", field: "fingerprint")
+            }
+        } catch let failure as OpenPGPKey.Failure {
+            error("key file '\(name)': \(failure.message)", hint: nil, field: "key")
+        } catch {}
+        return key
     }
 
     /// A file's content: inline text rendered, or its template file rendered for the host.

@@ -27,10 +27,13 @@ struct ResourceReader {
         .systemdUnit: ["content", "template", "state"],
         .line: ["path", "text", "match", "after", "before", "create", "validate", "state"],
         .block: ["path", "content", "marker", "after", "before", "create", "validate", "state"],
+        .aptRepository: ["types", "uris", "suites", "components", "architectures", "key", "fingerprint", "signed_by", "state"],
+        .aptPreference: ["packages", "pin", "priority", "state"],
     ]
     static let required: [ResourceKind: [String]] = [
         .symlink: ["target"], .sysctl: ["value"], .mysqlUser: ["host"], .replication: ["primary", "user", "password"],
         .certificate: ["common_name", "cert", "key"], .command: ["run"], .line: ["path"], .block: ["path"],
+        .aptPreference: ["pin"],
     ]
 
     func resource(_ node: Node) -> Resource? {
@@ -70,8 +73,8 @@ struct ResourceReader {
         locations["name"] = source.location(nameNode)
         let what = "\(kind.rawValue) '\(name)'"
         var missing = false
-        // A replication `state: absent` (this server is a primary) names no source.
-        let absent = kind == .replication && fields["state"]?.string == "absent"
+        // A replication `state: absent` (this server is a primary) names no source; a pin taken away no pin.
+        let absent = (kind == .replication || kind == .aptPreference) && fields["state"]?.string == "absent"
         for field in absent ? [] : Self.required[kind] ?? [] where fields[field] == nil {
             source.error("\(what) needs `\(field):`", hint: "add `\(field): …` to it", node: nameNode)
             missing = true
@@ -184,6 +187,12 @@ struct ResourceReader {
             return .command(command)
         case .systemdUnit:
             return systemdUnit(name, f)
+        case .aptRepository:
+            return aptRepository(name, f)
+        case .aptPreference:
+            return .aptPreference(AptPreferenceResource(name, packages: f.fields["packages"] == nil ? ["*"] : f.strings("packages"),
+                                                        pin: f.string("pin") ?? "", priority: f.int("priority", -1000...10000) ?? 500,
+                                                        state: f.choice("state", Presence.self) ?? .present))
         case .line:
             let state = f.choice("state", Presence.self) ?? .present
             let text = f.sensitive("text")
@@ -209,6 +218,36 @@ struct ResourceReader {
             return .block(BlockResource(name, path: f.string("path") ?? "", content: content ?? SensitiveText(""), marker: marker,
                                         anchor: f.insertion(), create: f.bool("create") ?? false, validate: f.string("validate"), state: state))
         }
+    }
+
+    private func aptRepository(_ name: String, _ f: Fields) -> ResourceSpec? {
+        let state = f.choice("state", Presence.self) ?? .present
+        let repository = AptRepositoryResource(name, types: f.fields["types"] == nil ? ["deb"] : f.strings("types"), uris: f.strings("uris"),
+                                               suites: f.strings("suites"),
+                                               components: f.fields["components"] == nil ? ["main"] : f.strings("components"),
+                                               architectures: f.strings("architectures"), key: f.string("key"),
+                                               fingerprint: f.string("fingerprint"), signedBy: f.string("signed_by"), state: state)
+        if !name.contains("{{") && !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            f.error("apt_repository '\(name)' names a file: letters, digits, - _ . only", hint: "e.g. `apt_repository: mariadb`", field: "name")
+        }
+        guard state == .present else { return .aptRepository(repository) }
+        if repository.uris.isEmpty { f.error("apt_repository '\(name)' needs `uris:`", hint: "e.g. `uris: [https://deb.mariadb.org/10.11/debian]`", field: nil) }
+        for type in repository.types where type != "deb" && type != "deb-src" {
+            f.error("`types` of apt_repository '\(name)' holds '\(type)'", hint: "deb or deb-src", field: "types")
+        }
+        if repository.key != nil && repository.signedBy != nil {
+            f.error("apt_repository '\(name)' has both `key` and `signed_by`", hint: "keep one", field: "signed_by")
+        }
+        if repository.fingerprint != nil && repository.key == nil {
+            f.error("`fingerprint` of apt_repository '\(name)' pins the `key` file, and there is none", hint: "add `key: FILE` (under templates/)", field: "fingerprint")
+        }
+        if let fingerprint = repository.fingerprint, AptRepositoryResource.normalizedFingerprint(fingerprint) == nil {
+            f.error("`fingerprint` of apt_repository '\(name)' is not 40 hexadecimal digits", hint: "as `gpg --show-keys KEYFILE` prints it", field: "fingerprint")
+        }
+        if repository.key == nil && repository.signedBy == nil {
+            f.error("apt_repository '\(name)' names no key to check its packages with", hint: "add `key: FILE` with `fingerprint:`, or `signed_by: KEYRING` on the host", field: nil)
+        }
+        return .aptRepository(repository)
     }
 
     private func systemdUnit(_ name: String, _ f: Fields) -> ResourceSpec? {

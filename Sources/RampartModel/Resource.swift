@@ -7,6 +7,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case firewallRule = "firewall_rule"
     case mysqlDatabase = "mysql_database", mysqlUser = "mysql_user", replication, certificate, command
     case systemdUnit = "systemd_unit", line, block
+    case aptRepository = "apt_repository", aptPreference = "apt_preference"
 }
 
 /// A resource's identity on one host: its kind and name. Two resources with the same identity
@@ -98,6 +99,8 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
     case systemdUnit(SystemdUnitResource)
     case line(LineResource)
     case block(BlockResource)
+    case aptRepository(AptRepositoryResource)
+    case aptPreference(AptPreferenceResource)
 
     /// The description itself, whatever its kind.
     public var description: any ResourceDescription {
@@ -120,6 +123,8 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .systemdUnit(let r): return r
         case .line(let r): return r
         case .block(let r): return r
+        case .aptRepository(let r): return r
+        case .aptPreference(let r): return r
         }
     }
 

@@ -52,6 +52,7 @@ public enum HostPlanner {
         flush()
         steps = placeHandlers(handlers(after: &steps, context), in: steps, context)
         steps = SystemdUnitPlanner.placeDaemonReloads(in: steps, context)
+        steps = AptRepositoryPlanner.placeUpdate(in: steps, context)
         for index in steps.indices {
             guard let condition = steps[index].resources.lazy.compactMap({ selected.unknown[$0] }).first else { continue }
             let note = "planned if `\(condition)` holds, which is known after apply"
@@ -86,6 +87,8 @@ public enum HostPlanner {
         case .systemdUnit(let u): return SystemdUnitPlanner.plan(u, resource, &context)
         case .line(let l): return FileEditPlanner.plan(.line(l), path: l.path, create: l.create, validate: l.validate, resource, &context)
         case .block(let b): return FileEditPlanner.plan(.block(b), path: b.path, create: b.create, validate: b.validate, resource, &context)
+        case .aptRepository(let r): return AptRepositoryPlanner.plan(r, resource, &context)
+        case .aptPreference(let p): return AptPreferencePlanner.plan(p, resource, &context)
         }
     }
 
@@ -122,6 +125,10 @@ public enum HostPlanner {
                 if let step = SysctlPlanner.deleteStep(id.name, id, context) { steps.append(step) }
             case .systemdUnit:
                 if let step = SystemdUnitPlanner.deleteStep(id.name, id, context) { steps.append(step) }
+            case .aptRepository:
+                steps += AptRepositoryPlanner.deleteSteps(id.name, id, context)
+            case .aptPreference:
+                if let step = AptPreferencePlanner.deleteStep(id.name, id, context) { steps.append(step) }
             case .mysqlUser:
                 // An account dropped from the playbook is dropped from the server (accounts are
                 // config) — but not on a replica: its accounts are its primary's, replicated (a

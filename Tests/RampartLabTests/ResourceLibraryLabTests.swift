@@ -1,28 +1,30 @@
 import Foundation
 import Testing
 
-/// The resource library on web2 (Fixtures/library/library.yml): systemd units with a timer, a
+/// The resource library on web2 (Fixtures/library/playbooks/library.yml): systemd units with a timer, a
 /// drop-in whose daemon-reload comes before cron's restart, a mask, line and block edits of
 /// Debian's own files, and an edit of a file sysstat ships, made at apply time in the same run.
 /// Applied, re-planned to nothing in one exec, drifted by hand and fixed, then taken back
 /// (library-undone.yml) — and MariaDB's UMASK drop-in of the site checked on db2.
 enum ResourceLibraryLabChecks {
-    static let library = "Tests/RampartLabTests/Fixtures/library/library.yml"
-    static let undone = "Tests/RampartLabTests/Fixtures/library/library-undone.yml"
+    static let library = "Tests/RampartLabTests/Fixtures/library/playbooks/library.yml"
+    static let undone = "Tests/RampartLabTests/Fixtures/library/playbooks/library-undone.yml"
 
     static func run() throws {
         var applied = Scenario("resource library applied")
         let apply = try rampart(["apply", "-i", labInventory, library, "--yes", "--limit", "web2"])
         applied.expect(apply.status == 0, "apply:\n\(apply.stdout)\n\(apply.stderr)")
         applied.expect(apply.stdout.components(separatedBy: "daemon-reload").count - 1 == 1, "one daemon-reload:\n\(apply.stdout)")
+        applied.expect(apply.stdout.components(separatedBy: "apt-get update (package sources changed)").count - 1 == 1, "one apt-get update:\n\(apply.stdout)")
         let state = try EngineLabChecks.exec("web2", """
         systemctl show cron -p Environment; systemctl is-enabled rampart-lab-never.service; systemctl is-active rampart-lab-stamp.timer
         systemctl show cron rampart-lab-stamp.timer -p NeedDaemonReload --value | sort -u
         grep -E '^(PASS_MAX_DAYS|ENCRYPT_METHOD)' /etc/login.defs; grep -c 'nofile 65535' /etc/security/limits.conf
         tail -1 /etc/security/limits.conf; grep '^ENABLED=' /etc/default/sysstat
         ls /etc/rampart-lab-*.conf
+        apt-cache policy | grep -A1 'bookworm-backports/main amd64 Packages' | head -2
         """)
-        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf"] {
+        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports"] {
             applied.expect(state.contains(expected), "web2 lacks '\(expected)':\n\(state)")
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
@@ -32,7 +34,7 @@ enum ResourceLibraryLabChecks {
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")
         let umask = try EngineLabChecks.exec("db2", "stat -c '%a' /var/lib/mysql/master.info; systemctl show mariadb -p Environment -p NeedDaemonReload")
         applied.expect(umask.hasPrefix("640\n") && umask.contains("UMASK=0640") && umask.contains("NeedDaemonReload=no"), "db2: \(umask)")
-        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts; re-plan empty, 1 exec; db2 master.info 0640")
+        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update; re-plan empty, 1 exec; db2 master.info 0640")
 
         var drift = Scenario("resource library drift fixed")
         _ = try EngineLabChecks.exec("web2", """
@@ -40,11 +42,12 @@ enum ResourceLibraryLabChecks {
         rm /etc/systemd/system/rampart-lab-never.service
         sed -i 's/^PASS_MAX_DAYS.*/PASS_MAX_DAYS\t99999/; /^ENCRYPT_METHOD YESCRYPT$/d' /etc/login.defs
         sed -i 's/^\\*    hard nofile 65535$/*    hard nofile 1024/' /etc/security/limits.conf
+        rm /etc/apt/sources.list.d/rampart-lab-backports.sources
         echo ok
         """)
         let planned = try rampart(["plan", "-i", labInventory, library, "--limit", "web2", "--detailed-exitcode"])
         for expected in ["systemd_unit:cron.service.d/rampart-lab.conf", "daemon-reload (a unit file changed on disk", "mask (link to /dev/null)",
-                         "replace line", "insert at line", "update the block", "-*    hard nofile 1024", "+*    hard nofile 65535", "restart"] {
+                         "replace line", "insert at line", "update the block", "apt-get update (package sources changed)", "-*    hard nofile 1024", "+*    hard nofile 65535", "restart"] {
             drift.expect(planned.stdout.contains(expected), "the drift plan lacks '\(expected)':\n\(planned.stdout)")
         }
         drift.expect(planned.status == 2, "plan exit \(planned.status)")
@@ -62,11 +65,11 @@ enum ResourceLibraryLabChecks {
         let gone = try EngineLabChecks.exec("web2", """
         ls /etc/systemd/system /etc | grep -c rampart-lab; ls /etc/systemd/system/cron.service.d 2>/dev/null | wc -l
         systemctl show cron -p Environment; systemctl is-active rampart-lab-stamp.timer
-        grep -c -E 'ENCRYPT_METHOD YESCRYPT|RAMPART MANAGED' /etc/login.defs /etc/security/limits.conf; dpkg-query -W -f='${db:Status-Abbrev}' sysstat
+        grep -c -E 'ENCRYPT_METHOD YESCRYPT|RAMPART MANAGED' /etc/login.defs /etc/security/limits.conf; ls /etc/apt/sources.list.d /etc/apt/keyrings /etc/apt/preferences.d | grep -c rampart-lab; dpkg-query -W -f='${db:Status-Abbrev}' sysstat
         """)
         let lines = gone.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        undo.expect(lines.count >= 7 && lines[0] == "0" && lines[1] == "0" && lines[2] == "Environment=" && lines[3] != "active"
-                    && lines[4].hasSuffix(":0") && lines[5].hasSuffix(":0") && !lines[6].hasPrefix("ii"), "web2 after undo:\n\(gone)")
-        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, sysstat removed")
+        undo.expect(lines.count >= 8 && lines[0] == "0" && lines[1] == "0" && lines[2] == "Environment=" && lines[3] != "active"
+                    && lines[4].hasSuffix(":0") && lines[5].hasSuffix(":0") && lines[6] == "0" && !lines[7].hasPrefix("ii"), "web2 after undo:\n\(gone)")
+        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, sysstat removed")
     }
 }

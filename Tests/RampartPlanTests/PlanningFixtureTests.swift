@@ -8,14 +8,14 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 /// Planning as data. Each `Fixtures/<kind>-<case>.yml` holds `resources` (a role's resources, as
 /// in a playbook), optional `vars` for the host, the host's `facts`, and `expect`: the steps as
 /// `<symbol> <resource>: <summary>`, plus `notes` and `diff` lines that must appear. The host is
-/// `h1` (10.0.0.1) in groups `web`; the playbook is named `fixture`.
+/// `h1` (10.0.0.1) in groups `web`; the playbook is named `fixture`; `templates` are files under templates/.
 struct PlanningFixtureTests {
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? [])
         .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
 
     @Test func thereIsAFixtureForEveryCommonKind() {
         for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall",
-                     "systemd-unit", "line", "block", "when"] {
+                     "systemd-unit", "line", "block", "when", "apt-repository"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -24,7 +24,8 @@ struct PlanningFixtureTests {
     func plannedStepsMatch(name: String) throws {
         let text = try String(contentsOf: fixtures.appendingPathComponent("\(name).yml"), encoding: .utf8)
         let fixture = try #require(try Yams.load(yaml: text) as? [String: Any])
-        let catalog = try Self.catalog(resources: Self.resourcesText(text), vars: fixture["vars"] as? [String: Any] ?? [:])
+        let catalog = try Self.catalog(resources: Self.resourcesText(text), vars: fixture["vars"] as? [String: Any] ?? [:],
+                                       templates: fixture["templates"] as? [String: String] ?? [:])
         let facts = try FixtureFacts.make(fixture["facts"] as? [String: Any] ?? [:])
         let (plan, diagnostics) = HostPlanner.plan(catalog: catalog, facts: facts)
         let actual = plan.steps.map { "\($0.action.symbol) \(label($0)): \($0.summary)" } + diagnostics.map { "error: \($0.message)" }
@@ -61,9 +62,14 @@ struct PlanningFixtureTests {
     }
 
     /// One host's catalog from resources written as in a playbook.
-    static func catalog(resources: String, vars: [String: Any]) throws -> HostCatalog {
+    static func catalog(resources: String, vars: [String: Any], templates: [String: String] = [:]) throws -> HostCatalog {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-plan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
+        for (name, text) in templates {
+            let file = folder.appendingPathComponent("templates/\(name)")
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
         defer { try? FileManager.default.removeItem(at: folder) }
         let inventory: [String: Any] = ["hosts": ["h1": ["address": "10.0.0.1", "vars": vars], "db1": ["address": "10.0.0.21"]],
                                         "groups": ["web": ["hosts": ["h1"]]]]

@@ -36,6 +36,18 @@ enum FileProbe: FactProbe {
                     hashed.append(u.path)
                     if !content.isSensitive { desired[u.path] = sha256Hex(Array(content.revealed().utf8)) }
                 }
+            case .aptRepository(let r):
+                for (path, content) in [(r.sourcesPath, r.suites.isEmpty ? nil : r.sources(codename: "")), (r.keyPath, r.keyText)] {
+                    guard r.state == .present else { add(path); continue }
+                    if path == r.keyPath && r.keyText == nil { continue }
+                    add(path)
+                    hashed.append(path)
+                    // The sources file names the host's codename when no suites are given: fetched to compare.
+                    if let content { desired[path] = sha256Hex(Array(content.utf8)) } else { edited.append(path) }
+                }
+            case .aptPreference(let p):
+                add(p.path)
+                if p.state == .present { hashed.append(p.path); desired[p.path] = sha256Hex(Array(p.content.utf8)) }
             case .line(let l):
                 add(l.path)
                 if !hashed.contains(l.path) { hashed.append(l.path); edited.append(l.path) }

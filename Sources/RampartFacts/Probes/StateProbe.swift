@@ -25,6 +25,8 @@ enum StateProbe: FactProbe {
         group) getent group "$n" | sed 's/^/G|/' ;;
         sysctl) \(ProbeLines.find("\"\(HostPaths.sysctlFile("$n"))\"")) ;;
         systemd_unit) \(ProbeLines.find("\"\(SystemdUnitResource.directory)/$n\"")) ;;
+        apt_repository) \(ProbeLines.find("\"\(AptRepositoryResource.sourcesPath("$n"))\" \"\(AptRepositoryResource.keyPath("$n"))\"")) ;;
+        apt_preference) \(ProbeLines.find("\"\(AptPreferenceResource.directory)/$n\"")) ;;
         esac
         done 2>/dev/null < \(manifest)
         true
