@@ -225,9 +225,10 @@ public struct HostApplier: Sendable {
     /// How a lost connection reads in a report (the decision itself uses `HostReport.connectionLost`).
     static let lostPrefix = "connection lost: "
 
-    public static func diagnostic(_ error: Error, host: String, step: String) -> Diagnostic {
+    /// `on`: the host the failing command ran on, when it is not `host` itself (a rolling hook on the LB).
+    public static func diagnostic(_ error: Error, host: String, step: String, on other: String? = nil) -> Diagnostic {
         if let remote = error as? RemoteError, remote.kind == .connectionLost {
-            return .error(lostPrefix + remote.message, hint: remote.hint, host: host, step: step)
+            return .error(lostPrefix + (other.map { "to \($0), " } ?? "") + remote.message, hint: remote.hint, host: host, step: step)
         }
         if let remote = error as? RemoteError { return .error(remote.message, hint: remote.hint, host: host, step: step) }
         if let d = error as? DiagnosticError, let first = d.diagnostics.first { return first }

@@ -151,6 +151,33 @@ struct ResourceRendering {
                 r.keyText = keyFile(key, fingerprint: r.fingerprint)
             }
             return .aptRepository(r)
+        case .ini(var r):
+            r.path = path(r.path, "path")
+            r.section = r.section.map { text($0, "section") }
+            r.key = text(r.key, "key")
+            r.value = r.value.map { sensitive($0, "value") }
+            if r.value?.revealed().contains("\n") == true {
+                error("`value` of ini '\(r.name)' holds a newline", hint: "a setting is one line", field: "value")
+            }
+            r.validate = r.validate.map { text($0, "validate") }
+            return .ini(r)
+        case .cron(var r):
+            r.name = text(r.name, "name")
+            r.schedule = text(r.schedule, "schedule")
+            if let problem = CronResource.problem(schedule: r.schedule), r.state == .present {
+                error("`schedule` of cron '\(r.name)': \(problem)", hint: "e.g. `schedule: \"30 2 * * *\"` or `@daily`", field: "schedule")
+            }
+            r.user = text(r.user, "user")
+            r.command = text(r.command, "command")
+            r.mailto = r.mailto.map { text($0, "mailto") }
+            return .cron(r)
+        case .timezone(var r):
+            r.name = text(r.name, "name")
+            return .timezone(r)
+        case .pamLimits(var r):
+            r.domain = text(r.domain, "domain")
+            r.value = text(r.value, "value")
+            return .pamLimits(r)
         case .aptPreference(var r):
             r.name = text(r.name, "name")
             r.packages = r.packages.map { text($0, "packages") }

@@ -57,7 +57,7 @@ struct RollingHooks: Sendable {
             return nil
         } catch {
             observer.event(.stepFinished(host: host, index: -1, step: step, outcome: .failed, seconds: Monotonic.now() - started, output: "\(error)"))
-            return HostApplier.diagnostic(error, host: host, step: phase)
+            return HostApplier.diagnostic(error, host: host, step: phase, on: hook.on)
         }
     }
 }

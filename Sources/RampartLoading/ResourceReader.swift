@@ -29,11 +29,15 @@ struct ResourceReader {
         .block: ["path", "content", "marker", "after", "before", "create", "validate", "state"],
         .aptRepository: ["types", "uris", "suites", "components", "architectures", "key", "fingerprint", "signed_by", "state"],
         .aptPreference: ["packages", "pin", "priority", "state"],
+        .ini: ["path", "section", "key", "value", "separator", "create", "validate", "state"],
+        .cron: ["schedule", "user", "command", "mailto", "state"],
+        .timezone: [],
+        .pamLimits: ["domain", "type", "item", "value", "state"],
     ]
     static let required: [ResourceKind: [String]] = [
         .symlink: ["target"], .sysctl: ["value"], .mysqlUser: ["host"], .replication: ["primary", "user", "password"],
         .certificate: ["common_name", "cert", "key"], .command: ["run"], .line: ["path"], .block: ["path"],
-        .aptPreference: ["pin"],
+        .aptPreference: ["pin"], .ini: ["path", "key"], .cron: ["schedule", "command"], .pamLimits: ["item", "value"],
     ]
 
     func resource(_ node: Node) -> Resource? {
@@ -74,7 +78,7 @@ struct ResourceReader {
         let what = "\(kind.rawValue) '\(name)'"
         var missing = false
         // A replication `state: absent` (this server is a primary) names no source; a pin taken away no pin.
-        let absent = (kind == .replication || kind == .aptPreference) && fields["state"]?.string == "absent"
+        let absent = [.replication, .aptPreference, .cron, .pamLimits].contains(kind) && fields["state"]?.string == "absent"
         for field in absent ? [] : Self.required[kind] ?? [] where fields[field] == nil {
             source.error("\(what) needs `\(field):`", hint: "add `\(field): …` to it", node: nameNode)
             missing = true
@@ -189,6 +193,49 @@ struct ResourceReader {
             return systemdUnit(name, f)
         case .aptRepository:
             return aptRepository(name, f)
+        case .ini:
+            let state = f.choice("state", Presence.self) ?? .present
+            let value = f.fields["value"].flatMap { node -> SensitiveText? in
+                if case .scalar = node, node.tag.description != "!env" { return f.scalarText("value").map { SensitiveText($0) } }
+                return f.sensitive("value")
+            }
+            if state == .present && value == nil {
+                f.error("ini '\(name)' needs `value:`", hint: "or `state: absent` to remove the key", field: nil)
+            }
+            let key = f.string("key") ?? ""
+            if key.isEmpty || key.contains(where: { $0 == "\n" || $0 == "=" || $0 == "[" }) {
+                f.error("`key` of ini '\(name)' must be a key name", hint: "e.g. `key: max_connections`", field: "key")
+            }
+            return .ini(IniResource(name, path: f.string("path") ?? "", section: f.string("section"), key: key, value: value,
+                                    separator: f.string("separator") ?? " = ", create: f.bool("create") ?? false,
+                                    validate: f.string("validate"), state: state))
+        case .cron:
+            let cron = CronResource(name, schedule: f.scalarText("schedule") ?? "", user: f.string("user") ?? "root", command: f.string("command") ?? "",
+                                    mailto: f.string("mailto"), state: f.choice("state", Presence.self) ?? .present)
+            if !name.contains("{{") && !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+                f.error("cron '\(name)' names its /etc/cron.d file: letters, digits, - and _ only (cron skips other names)",
+                        hint: "e.g. `cron: nightly-backup`", field: "name")
+            }
+            if cron.state == .present, !cron.schedule.contains("{{"), let problem = CronResource.problem(schedule: cron.schedule) {
+                f.error("`schedule` of cron '\(name)': \(problem)", hint: "e.g. `schedule: \"30 2 * * *\"` or `@daily`", field: "schedule")
+            }
+            if cron.command.contains("\n") || cron.command.contains("%") {
+                f.error("`command` of cron '\(name)' holds a newline or %", hint: "cron reads % as a newline: put the job in a script", field: "command")
+            }
+            return .cron(cron)
+        case .timezone:
+            return .timezone(TimezoneResource(name))
+        case .pamLimits:
+            let limit = PamLimitResource(name, domain: f.string("domain") ?? "*", type: f.choice("type", PamLimitResource.LimitType.self) ?? .both,
+                                         item: f.string("item") ?? "", value: f.scalarText("value") ?? "", state: f.choice("state", Presence.self) ?? .present)
+            if limit.state == .present && !PamLimitResource.items.contains(limit.item) {
+                f.error("`item` of pam_limits '\(name)' is '\(limit.item)'",
+                        hint: Suggestion.didYouMean(limit.item, in: PamLimitResource.items) ?? "one of \(PamLimitResource.items.joined(separator: ", "))", field: "item")
+            }
+            if !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+                f.error("pam_limits '\(name)' names a file: letters, digits, - _ . only", hint: "e.g. `pam_limits: nofile`", field: "name")
+            }
+            return .pamLimits(limit)
         case .aptPreference:
             return .aptPreference(AptPreferenceResource(name, packages: f.fields["packages"] == nil ? ["*"] : f.strings("packages"),
                                                         pin: f.string("pin") ?? "", priority: f.int("priority", -1000...10000) ?? 500,

@@ -7,7 +7,8 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case firewallRule = "firewall_rule"
     case mysqlDatabase = "mysql_database", mysqlUser = "mysql_user", replication, certificate, command
     case systemdUnit = "systemd_unit", line, block
-    case aptRepository = "apt_repository", aptPreference = "apt_preference"
+    case aptRepository = "apt_repository", aptPreference = "apt_preference", ini
+    case cron, timezone, pamLimits = "pam_limits"
 }
 
 /// A resource's identity on one host: its kind and name. Two resources with the same identity
@@ -101,6 +102,10 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
     case block(BlockResource)
     case aptRepository(AptRepositoryResource)
     case aptPreference(AptPreferenceResource)
+    case ini(IniResource)
+    case cron(CronResource)
+    case timezone(TimezoneResource)
+    case pamLimits(PamLimitResource)
 
     /// The description itself, whatever its kind.
     public var description: any ResourceDescription {
@@ -125,6 +130,10 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .block(let r): return r
         case .aptRepository(let r): return r
         case .aptPreference(let r): return r
+        case .ini(let r): return r
+        case .cron(let r): return r
+        case .timezone(let r): return r
+        case .pamLimits(let r): return r
         }
     }
 

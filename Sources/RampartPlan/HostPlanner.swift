@@ -87,6 +87,10 @@ public enum HostPlanner {
         case .systemdUnit(let u): return SystemdUnitPlanner.plan(u, resource, &context)
         case .line(let l): return FileEditPlanner.plan(.line(l), path: l.path, create: l.create, validate: l.validate, resource, &context)
         case .block(let b): return FileEditPlanner.plan(.block(b), path: b.path, create: b.create, validate: b.validate, resource, &context)
+        case .ini(let i): return FileEditPlanner.plan(.ini(i), path: i.path, create: i.create, validate: i.validate, resource, &context)
+        case .cron(let c): return GeneratedFilePlanner.plan(path: c.path, content: c.content, state: c.state, resource, &context)
+        case .pamLimits(let l): return GeneratedFilePlanner.plan(path: l.path, content: l.content, state: l.state, resource, &context)
+        case .timezone(let t): return TimezonePlanner.plan(t, resource, &context)
         case .aptRepository(let r): return AptRepositoryPlanner.plan(r, resource, &context)
         case .aptPreference(let p): return AptPreferencePlanner.plan(p, resource, &context)
         }
@@ -129,6 +133,10 @@ public enum HostPlanner {
                 steps += AptRepositoryPlanner.deleteSteps(id.name, id, context)
             case .aptPreference:
                 if let step = AptPreferencePlanner.deleteStep(id.name, id, context) { steps.append(step) }
+            case .cron:
+                if let step = GeneratedFilePlanner.deleteStep(CronResource.path(id.name), id, context) { steps.append(step) }
+            case .pamLimits:
+                if let step = GeneratedFilePlanner.deleteStep(PamLimitResource.path(id.name), id, context) { steps.append(step) }
             case .mysqlUser:
                 // An account dropped from the playbook is dropped from the server (accounts are
                 // config) — but not on a replica: its accounts are its primary's, replicated (a
@@ -140,7 +148,7 @@ public enum HostPlanner {
                                       script: StepScript(converged: nil, change: MySQL.runner),
                                       payload: .text("DROP USER IF EXISTS \(MySQL.account(parts[0], parts[1]));\n")))
                 }
-            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block:
+            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block, .ini, .timezone:
                 // Databases are never dropped by pruning: their data is not configuration. An
                 // edit of someone else's file stays as it is (as Ansible's): `state: absent` undoes it.
                 continue

@@ -129,7 +129,14 @@ enum BastionLabChecks {
         // it waited for a host that failed first (lb1's drain for the web roll, db1 for db2).
         let failed = finishes.filter { ($0["error"] as? String) != nil || ($0["failed"] as? Int ?? 0) > 0 }
             .compactMap { $0["host"] as? String }
-        let lost = finishes.filter { (($0["error"] as? String) ?? "").contains("jump host lb1") }.compactMap { $0["host"] as? String }
+        // A web server's first step is the roll's drain, run ON lb1: cut then, its error is lb1's
+        // own connection lost, and the roll stops before the other web server (told so).
+        let lostOnLB = finishes.filter { (($0["error"] as? String) ?? "").hasPrefix("connection lost: to lb1,") }.compactMap { $0["host"] as? String }
+        let lost = finishes.filter { finish in
+            let error = (finish["error"] as? String) ?? ""
+            return error.contains("jump host lb1") || error.hasPrefix("connection lost: to lb1,")
+                || (error.contains("the rolling play 'web' stopped after") && lostOnLB.contains { error.contains("after \($0) failed") })
+        }.compactMap { $0["host"] as? String }
         scenario.expect(behind.allSatisfy(failed.contains) && behind.allSatisfy(lost.contains),
                         "behind lb1: failed \(failed), lost through lb1 \(lost)\n\(text)")
 

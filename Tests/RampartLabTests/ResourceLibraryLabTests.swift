@@ -23,8 +23,9 @@ enum ResourceLibraryLabChecks {
         tail -1 /etc/security/limits.conf; grep '^ENABLED=' /etc/default/sysstat
         ls /etc/rampart-lab-*.conf
         apt-cache policy | grep -A1 'bookworm-backports/main amd64 Packages' | head -2
+        cat /etc/cron.d/rampart-rampart-lab /etc/security/limits.d/rampart-rampart-lab.conf; date +%Z; cat /etc/timezone
         """)
-        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports"] {
+        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n"] {
             applied.expect(state.contains(expected), "web2 lacks '\(expected)':\n\(state)")
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
@@ -34,7 +35,7 @@ enum ResourceLibraryLabChecks {
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")
         let umask = try EngineLabChecks.exec("db2", "stat -c '%a' /var/lib/mysql/master.info; systemctl show mariadb -p Environment -p NeedDaemonReload")
         applied.expect(umask.hasPrefix("640\n") && umask.contains("UMASK=0640") && umask.contains("NeedDaemonReload=no"), "db2: \(umask)")
-        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update; re-plan empty, 1 exec; db2 master.info 0640")
+        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, cron, pam_limits, timezone; re-plan empty, 1 exec; db2 master.info 0640")
 
         var drift = Scenario("resource library drift fixed")
         _ = try EngineLabChecks.exec("web2", """
@@ -43,11 +44,12 @@ enum ResourceLibraryLabChecks {
         sed -i 's/^PASS_MAX_DAYS.*/PASS_MAX_DAYS\t99999/; /^ENCRYPT_METHOD YESCRYPT$/d' /etc/login.defs
         sed -i 's/^\\*    hard nofile 65535$/*    hard nofile 1024/' /etc/security/limits.conf
         rm /etc/apt/sources.list.d/rampart-lab-backports.sources
+        ln -sfn /usr/share/zoneinfo/Asia/Tokyo /etc/localtime
         echo ok
         """)
         let planned = try rampart(["plan", "-i", labInventory, library, "--limit", "web2", "--detailed-exitcode"])
         for expected in ["systemd_unit:cron.service.d/rampart-lab.conf", "daemon-reload (a unit file changed on disk", "mask (link to /dev/null)",
-                         "replace line", "insert at line", "update the block", "apt-get update (package sources changed)", "-*    hard nofile 1024", "+*    hard nofile 65535", "restart"] {
+                         "replace line", "insert at line", "update the block", "apt-get update (package sources changed)", "target /usr/share/zoneinfo/Asia/Tokyo → /usr/share/zoneinfo/Europe/Paris", "-*    hard nofile 1024", "+*    hard nofile 65535", "restart"] {
             drift.expect(planned.stdout.contains(expected), "the drift plan lacks '\(expected)':\n\(planned.stdout)")
         }
         drift.expect(planned.status == 2, "plan exit \(planned.status)")
@@ -65,11 +67,13 @@ enum ResourceLibraryLabChecks {
         let gone = try EngineLabChecks.exec("web2", """
         ls /etc/systemd/system /etc | grep -c rampart-lab; ls /etc/systemd/system/cron.service.d 2>/dev/null | wc -l
         systemctl show cron -p Environment; systemctl is-active rampart-lab-stamp.timer
-        grep -c -E 'ENCRYPT_METHOD YESCRYPT|RAMPART MANAGED' /etc/login.defs /etc/security/limits.conf; ls /etc/apt/sources.list.d /etc/apt/keyrings /etc/apt/preferences.d | grep -c rampart-lab; dpkg-query -W -f='${db:Status-Abbrev}' sysstat
+        grep -c -E 'ENCRYPT_METHOD YESCRYPT|RAMPART MANAGED' /etc/login.defs /etc/security/limits.conf; ls /etc/apt/sources.list.d /etc/apt/keyrings /etc/apt/preferences.d | grep -c rampart-lab; dpkg-query -W -f='${db:Status-Abbrev}' sysstat; echo
+        ls /etc/cron.d /etc/security/limits.d | grep -c rampart-; readlink /etc/localtime
         """)
         let lines = gone.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         undo.expect(lines.count >= 8 && lines[0] == "0" && lines[1] == "0" && lines[2] == "Environment=" && lines[3] != "active"
-                    && lines[4].hasSuffix(":0") && lines[5].hasSuffix(":0") && lines[6] == "0" && !lines[7].hasPrefix("ii"), "web2 after undo:\n\(gone)")
-        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, sysstat removed")
+                    && lines[4].hasSuffix(":0") && lines[5].hasSuffix(":0") && lines[6] == "0" && !lines[7].hasPrefix("ii")
+                    && lines.count >= 10 && lines[8] == "0" && lines[9] == "/usr/share/zoneinfo/Etc/UTC", "web2 after undo:\n\(gone)")
+        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, cron job and limit pruned, time zone back to UTC, sysstat removed")
     }
 }

@@ -48,6 +48,21 @@ enum FileProbe: FactProbe {
             case .aptPreference(let p):
                 add(p.path)
                 if p.state == .present { hashed.append(p.path); desired[p.path] = sha256Hex(Array(p.content.utf8)) }
+            case .cron(let c):
+                add(c.path)
+                if c.state == .present { hashed.append(c.path); desired[c.path] = sha256Hex(Array(c.content.utf8)) }
+            case .pamLimits(let l):
+                add(l.path)
+                if l.state == .present { hashed.append(l.path); desired[l.path] = sha256Hex(Array(l.content.utf8)) }
+            case .timezone(let t):
+                add(TimezoneResource.localtime)
+                add(t.zoneinfo)
+                add(TimezoneResource.timezoneFile)
+                hashed.append(TimezoneResource.timezoneFile)
+                desired[TimezoneResource.timezoneFile] = sha256Hex(Array((t.name + "\n").utf8))
+            case .ini(let i):
+                add(i.path)
+                if !hashed.contains(i.path) { hashed.append(i.path); edited.append(i.path) }
             case .line(let l):
                 add(l.path)
                 if !hashed.contains(l.path) { hashed.append(l.path); edited.append(l.path) }

@@ -27,6 +27,8 @@ enum StateProbe: FactProbe {
         systemd_unit) \(ProbeLines.find("\"\(SystemdUnitResource.directory)/$n\"")) ;;
         apt_repository) \(ProbeLines.find("\"\(AptRepositoryResource.sourcesPath("$n"))\" \"\(AptRepositoryResource.keyPath("$n"))\"")) ;;
         apt_preference) \(ProbeLines.find("\"\(AptPreferenceResource.directory)/$n\"")) ;;
+        cron) \(ProbeLines.find("\"\(CronResource.path("$n"))\"")) ;;
+        pam_limits) \(ProbeLines.find("\"\(PamLimitResource.path("$n"))\"")) ;;
         esac
         done 2>/dev/null < \(manifest)
         true

@@ -9,6 +9,7 @@ import RampartModel
 public enum FileEdit: Sendable, Hashable, Codable {
     case line(LineResource)
     case block(BlockResource)
+    case ini(IniResource)
 
     public struct Failure: Error, Sendable {
         public var message: String
@@ -23,6 +24,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         switch self {
         case .line(let l): summary = try Self.edit(&lines, l)
         case .block(let b): summary = try Self.edit(&lines, b)
+        case .ini(let i): summary = Self.edit(&lines, i)
         }
         guard let summary else { return (old ?? "", nil) }
         return (lines.text, old == nil ? "create the file, \(summary)" : summary)
@@ -33,6 +35,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         switch self {
         case .line(let l): return l.create
         case .block(let b): return b.create
+        case .ini(let i): return i.create
         }
     }
 
@@ -40,6 +43,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         switch self {
         case .line(let l): return l.text?.isSensitive == true
         case .block(let b): return b.content.isSensitive
+        case .ini(let i): return i.value?.isSensitive == true
         }
     }
 
@@ -128,6 +132,53 @@ public enum FileEdit: Sendable, Hashable, Codable {
             let index = try insertionIndex(lines, b.anchor)
             lines.items.insert(contentsOf: wanted, at: index)
             return "insert the block at line \(index + 1) (\(body.count) lines)"
+        }
+    }
+
+    /// `[section]` headers (any spacing), and the lines that set `key` (`key`, then blanks, `=`,
+    /// `:` or the end: `max_connections = 200`, `KEY=v`, `PASS_MAX_DAYS 90`).
+    static func edit(_ lines: inout Lines, _ i: IniResource) -> String? {
+        func header(_ line: String) -> String? {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("["), t.hasSuffix("]") else { return nil }
+            return String(t.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        }
+        func sets(_ line: String) -> Bool {
+            let t = line.drop { $0 == " " || $0 == "\t" }
+            guard t.hasPrefix(i.key) else { return false }
+            let rest = t.dropFirst(i.key.count)
+            return rest.first.map { $0 == " " || $0 == "\t" || $0 == "=" || $0 == ":" } ?? true
+        }
+        // The section's lines: from after its header (or the top) to the next header.
+        var start: Int?, end = lines.items.count
+        if let section = i.section {
+            if let h = lines.items.firstIndex(where: { header($0) == section }) { start = h + 1 }
+        } else { start = 0 }
+        if let s = start, let next = lines.items[s...].firstIndex(where: { header($0) != nil }) { end = next }
+        let wanted = i.key + i.separator + (i.value?.revealed() ?? "")
+        switch i.state {
+        case .absent:
+            guard let s = start else { return nil }
+            let matching = (s..<end).filter { sets(lines.items[$0]) }
+            guard !matching.isEmpty else { return nil }
+            for index in matching.reversed() { lines.items.remove(at: index) }
+            return "remove \(i.key)" + (i.section.map { " from [\($0)]" } ?? "")
+        case .present:
+            guard let s = start else {
+                if !lines.items.isEmpty && lines.items.last != "" { lines.items.append("") }
+                lines.items += ["[\(i.section!)]", wanted]
+                return "add [\(i.section!)] with \(i.key)"
+            }
+            if let index = (s..<end).first(where: { sets(lines.items[$0]) }) {
+                guard lines.items[index] != wanted else { return nil }
+                lines.items[index] = wanted
+                return "set \(i.key) at line \(index + 1)"
+            }
+            // After the section's last line that is not blank.
+            var at = end
+            while at > s && lines.items[at - 1].trimmingCharacters(in: .whitespaces).isEmpty { at -= 1 }
+            lines.items.insert(wanted, at: at)
+            return "add \(i.key) at line \(at + 1)"
         }
     }
 }
