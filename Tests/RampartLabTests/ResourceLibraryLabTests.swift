@@ -24,8 +24,9 @@ enum ResourceLibraryLabChecks {
         ls /etc/rampart-lab-*.conf
         apt-cache policy | grep -A1 'bookworm-backports/main amd64 Packages' | head -2
         cat /etc/cron.d/rampart-rampart-lab /etc/security/limits.d/rampart-rampart-lab.conf; date +%Z; cat /etc/timezone
+        sed -n '/^\\[Journal\\]/,$p' /etc/systemd/journald.conf | grep -x 'SystemMaxUse=100M'
         """)
-        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n"] {
+        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n", "\nSystemMaxUse=100M"] {
             applied.expect(state.contains(expected), "web2 lacks '\(expected)':\n\(state)")
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
@@ -35,7 +36,7 @@ enum ResourceLibraryLabChecks {
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")
         let umask = try EngineLabChecks.exec("db2", "stat -c '%a' /var/lib/mysql/master.info; systemctl show mariadb -p Environment -p NeedDaemonReload")
         applied.expect(umask.hasPrefix("640\n") && umask.contains("UMASK=0640") && umask.contains("NeedDaemonReload=no"), "db2: \(umask)")
-        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, cron, pam_limits, timezone; re-plan empty, 1 exec; db2 master.info 0640")
+        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, ini, cron, pam_limits, timezone; re-plan empty, 1 exec; db2 master.info 0640")
 
         var drift = Scenario("resource library drift fixed")
         _ = try EngineLabChecks.exec("web2", """
@@ -68,12 +69,12 @@ enum ResourceLibraryLabChecks {
         ls /etc/systemd/system /etc | grep -c rampart-lab; ls /etc/systemd/system/cron.service.d 2>/dev/null | wc -l
         systemctl show cron -p Environment; systemctl is-active rampart-lab-stamp.timer
         grep -c -E 'ENCRYPT_METHOD YESCRYPT|RAMPART MANAGED' /etc/login.defs /etc/security/limits.conf; ls /etc/apt/sources.list.d /etc/apt/keyrings /etc/apt/preferences.d | grep -c rampart-lab; dpkg-query -W -f='${db:Status-Abbrev}' sysstat; echo
-        ls /etc/cron.d /etc/security/limits.d | grep -c rampart-; readlink /etc/localtime
+        ls /etc/cron.d /etc/security/limits.d | grep -c rampart-; readlink /etc/localtime; grep -c '^SystemMaxUse' /etc/systemd/journald.conf; true
         """)
         let lines = gone.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         undo.expect(lines.count >= 8 && lines[0] == "0" && lines[1] == "0" && lines[2] == "Environment=" && lines[3] != "active"
                     && lines[4].hasSuffix(":0") && lines[5].hasSuffix(":0") && lines[6] == "0" && !lines[7].hasPrefix("ii")
-                    && lines.count >= 10 && lines[8] == "0" && lines[9] == "/usr/share/zoneinfo/Etc/UTC", "web2 after undo:\n\(gone)")
-        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, cron job and limit pruned, time zone back to UTC, sysstat removed")
+                    && lines.count >= 11 && lines[8] == "0" && lines[9] == "/usr/share/zoneinfo/Etc/UTC" && lines[10] == "0", "web2 after undo:\n\(gone)")
+        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, ini key removed, cron job and limit pruned, time zone back to UTC, sysstat removed")
     }
 }
