@@ -171,6 +171,13 @@ struct ResourceRendering {
             r.command = text(r.command, "command")
             r.mailto = r.mailto.map { text($0, "mailto") }
             return .cron(r)
+        case .alternatives(var r):
+            r.name = text(r.name, "name")
+            r.path = path(r.path, "path")
+            return .alternatives(r)
+        case .locale(var r):
+            r.name = text(r.name, "name")
+            return .locale(r)
         case .timezone(var r):
             r.name = text(r.name, "name")
             return .timezone(r)

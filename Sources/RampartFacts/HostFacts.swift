@@ -18,6 +18,11 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var systemdUnits: [String: SystemdUnitFact] = [:]
     public var users: [String: UserFact] = [:]
     public var groups: [String: GroupFact] = [:]
+    /// Alternatives groups the catalog sets, as `update-alternatives --query` reports them.
+    public var alternatives: [String: AlternativesFact] = [:]
+    /// Generated locales (`locale -a`, as glibc names them: `en_US.utf8`) and the system LANG;
+    /// nil when no locale resource asked. `localeGen`: whether Debian's locale-gen is installed.
+    public var locales: LocaleFacts?
     /// Runtime kernel parameters by dotted key.
     public var sysctls: [String: String] = [:]
     /// For each guarded command (by name): true when its `unless` check says it must run.
@@ -130,6 +135,26 @@ public struct SystemdUnitFact: Sendable, Hashable, Codable {
     public init(loadState: String, needsDaemonReload: Bool) {
         self.loadState = loadState
         self.needsDaemonReload = needsDaemonReload
+    }
+}
+
+public struct AlternativesFact: Sendable, Hashable, Codable {
+    /// Where the group's link points now.
+    public var value: String
+    /// The programs it may point at.
+    public var candidates: [String]
+    public init(value: String, candidates: [String]) { self.value = value; self.candidates = candidates }
+}
+
+public struct LocaleFacts: Sendable, Hashable, Codable {
+    public var generated: [String]
+    /// LANG in /etc/default/locale (nil: not set).
+    public var lang: String?
+    public var localeGen: Bool
+    public init(generated: [String], lang: String?, localeGen: Bool) {
+        self.generated = generated
+        self.lang = lang
+        self.localeGen = localeGen
     }
 }
 

@@ -11,7 +11,7 @@ import RampartRemote
 /// systemd, getent, grep) — no Python, no agent.
 public struct ProbeBatch: Sendable {
     public static let probes: [any FactProbe.Type] = [
-        StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, SystemdProbe.self, AccountProbe.self,
+        StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, SystemdProbe.self, SystemSettingsProbe.self, AccountProbe.self,
         SysctlProbe.self, CommandGuardProbe.self, MySQLProbe.self, FirewallProbe.self,
     ]
 
@@ -111,6 +111,19 @@ enum ProbeLines {
         let mode = String(repeating: "0", count: max(0, 4 - f[3].count)) + f[3]
         return (names[0], FileFact(kind: kind, owner: f[1], group: f[2], mode: mode, size: size,
                                    linkTarget: kind == .symlink ? names[1] : nil))
+    }
+
+    /// `systemctl show -p …` of several units: one `key=value` block per unit, in argument order,
+    /// separated by blank lines.
+    static func systemctlBlocks(_ output: String) -> [[String: String]] {
+        output.components(separatedBy: "\n\n").map { block -> [String: String] in
+            var values: [String: String] = [:]
+            for line in block.split(separator: "\n") {
+                guard let eq = line.firstIndex(of: "=") else { continue }
+                values[String(line[..<eq])] = String(line[line.index(after: eq)...])
+            }
+            return values
+        }.filter { !$0.isEmpty }
     }
 
     /// `dpkg-query -W` printing `<prefix>name|status|version`.

@@ -33,11 +33,14 @@ struct ResourceReader {
         .cron: ["schedule", "user", "command", "mailto", "state"],
         .timezone: [],
         .pamLimits: ["domain", "type", "item", "value", "state"],
+        .alternatives: ["path"],
+        .locale: ["default"],
     ]
     static let required: [ResourceKind: [String]] = [
         .symlink: ["target"], .sysctl: ["value"], .mysqlUser: ["host"], .replication: ["primary", "user", "password"],
         .certificate: ["common_name", "cert", "key"], .command: ["run"], .line: ["path"], .block: ["path"],
         .aptPreference: ["pin"], .ini: ["path", "key"], .cron: ["schedule", "command"], .pamLimits: ["item", "value"],
+        .alternatives: ["path"],
     ]
 
     func resource(_ node: Node) -> Resource? {
@@ -225,6 +228,13 @@ struct ResourceReader {
             return .cron(cron)
         case .timezone:
             return .timezone(TimezoneResource(name))
+        case .alternatives:
+            return .alternatives(AlternativesResource(name, path: f.string("path") ?? ""))
+        case .locale:
+            if !name.contains("{{"), let problem = LocaleResource.problem(with: name) {
+                f.error(problem, hint: "as in /usr/share/i18n/SUPPORTED, e.g. `locale: en_US.UTF-8`", field: "name")
+            }
+            return .locale(LocaleResource(name, isDefault: f.bool("default") ?? false))
         case .pamLimits:
             let limit = PamLimitResource(name, domain: f.string("domain") ?? "*", type: f.choice("type", PamLimitResource.LimitType.self) ?? .both,
                                          item: f.string("item") ?? "", value: f.scalarText("value") ?? "", state: f.choice("state", Presence.self) ?? .present)

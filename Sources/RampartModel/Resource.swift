@@ -8,7 +8,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case mysqlDatabase = "mysql_database", mysqlUser = "mysql_user", replication, certificate, command
     case systemdUnit = "systemd_unit", line, block
     case aptRepository = "apt_repository", aptPreference = "apt_preference", ini
-    case cron, timezone, pamLimits = "pam_limits"
+    case cron, timezone, pamLimits = "pam_limits", alternatives, locale
 }
 
 /// A resource's identity on one host: its kind and name. Two resources with the same identity
@@ -106,6 +106,8 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
     case cron(CronResource)
     case timezone(TimezoneResource)
     case pamLimits(PamLimitResource)
+    case alternatives(AlternativesResource)
+    case locale(LocaleResource)
 
     /// The description itself, whatever its kind.
     public var description: any ResourceDescription {
@@ -134,6 +136,8 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .cron(let r): return r
         case .timezone(let r): return r
         case .pamLimits(let r): return r
+        case .alternatives(let r): return r
+        case .locale(let r): return r
         }
     }
 

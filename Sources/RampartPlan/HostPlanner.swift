@@ -91,6 +91,8 @@ public enum HostPlanner {
         case .cron(let c): return GeneratedFilePlanner.plan(path: c.path, content: c.content, state: c.state, resource, &context)
         case .pamLimits(let l): return GeneratedFilePlanner.plan(path: l.path, content: l.content, state: l.state, resource, &context)
         case .timezone(let t): return TimezonePlanner.plan(t, resource, &context)
+        case .alternatives(let a): return AlternativesPlanner.plan(a, resource, &context)
+        case .locale(let l): return LocalePlanner.plan(l, resource, &context)
         case .aptRepository(let r): return AptRepositoryPlanner.plan(r, resource, &context)
         case .aptPreference(let p): return AptPreferencePlanner.plan(p, resource, &context)
         }
@@ -148,7 +150,7 @@ public enum HostPlanner {
                                       script: StepScript(converged: nil, change: MySQL.runner),
                                       payload: .text("DROP USER IF EXISTS \(MySQL.account(parts[0], parts[1]));\n")))
                 }
-            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block, .ini, .timezone:
+            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block, .ini, .timezone, .alternatives, .locale:
                 // Databases are never dropped by pruning: their data is not configuration. An
                 // edit of someone else's file stays as it is (as Ansible's): `state: absent` undoes it.
                 continue

@@ -80,6 +80,17 @@ struct ProbeParserTests {
         #expect(facts.machine == MachineFacts(architecture: "amd64", cpus: 2, memoryMB: 24105))
     }
 
+    @Test func alternativesAndLocales() throws {
+        // Captured on web2 after the resource library's undo (pager back to less, LANG=C.UTF-8).
+        let specs: [ResourceSpec] = [.alternatives(AlternativesResource("pager", path: "/bin/more")),
+                                     .alternatives(AlternativesResource("nosuch", path: "/bin/x")), .locale(LocaleResource("de_DE.UTF-8"))]
+        let facts = try Self.parse("web2-settings", with: SystemSettingsProbe.self, Self.catalog(specs))
+        #expect(facts.alternatives["pager"] == AlternativesFact(value: "/usr/bin/less", candidates: ["/bin/more", "/usr/bin/less"]))
+        #expect(facts.alternatives["nosuch"] == nil, "a group the host lacks is absent")
+        #expect(facts.locales == LocaleFacts(generated: ["C", "C.utf8", "POSIX", "de_DE.utf8", "en_US.utf8"], lang: "C.UTF-8", localeGen: true))
+        #expect(LocaleResource("de_DE.UTF-8").normalized == "de_DE.utf8" && LocaleResource("sr_RS.UTF-8@latin").normalized == "sr_RS.utf8@latin")
+    }
+
     @Test func aUnitThatDoesNotExistIsNotFound() throws {
         let names = ["cron", "no-such-unit", "nftables"]
         let facts = try Self.parse("web1-services-missing", with: ServiceProbe.self, Self.catalog(names.map { .service(ServiceResource($0)) }))

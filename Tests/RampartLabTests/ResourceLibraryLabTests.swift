@@ -25,8 +25,9 @@ enum ResourceLibraryLabChecks {
         apt-cache policy | grep -A1 'bookworm-backports/main amd64 Packages' | head -2
         cat /etc/cron.d/rampart-rampart-lab /etc/security/limits.d/rampart-rampart-lab.conf; date +%Z; cat /etc/timezone
         sed -n '/^\\[Journal\\]/,$p' /etc/systemd/journald.conf | grep -x 'SystemMaxUse=100M'
+        update-alternatives --query pager | grep '^Value:'; locale -a | grep -E '^(de_DE|en_US)'; cat /etc/default/locale
         """)
-        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n", "\nSystemMaxUse=100M"] {
+        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n", "\nSystemMaxUse=100M", "Value: /bin/more", "de_DE.utf8\nen_US.utf8", "LANG=en_US.UTF-8"] {
             applied.expect(state.contains(expected), "web2 lacks '\(expected)':\n\(state)")
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
@@ -36,7 +37,7 @@ enum ResourceLibraryLabChecks {
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")
         let umask = try EngineLabChecks.exec("db2", "stat -c '%a' /var/lib/mysql/master.info; systemctl show mariadb -p Environment -p NeedDaemonReload")
         applied.expect(umask.hasPrefix("640\n") && umask.contains("UMASK=0640") && umask.contains("NeedDaemonReload=no"), "db2: \(umask)")
-        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, ini, cron, pam_limits, timezone; re-plan empty, 1 exec; db2 master.info 0640")
+        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, ini, cron, pam_limits, timezone, alternatives, 2 locales + LANG; re-plan empty, 1 exec; db2 master.info 0640")
 
         var drift = Scenario("resource library drift fixed")
         _ = try EngineLabChecks.exec("web2", """
@@ -69,12 +70,14 @@ enum ResourceLibraryLabChecks {
         ls /etc/systemd/system /etc | grep -c rampart-lab; ls /etc/systemd/system/cron.service.d 2>/dev/null | wc -l
         systemctl show cron -p Environment; systemctl is-active rampart-lab-stamp.timer
         grep -c -E 'ENCRYPT_METHOD YESCRYPT|RAMPART MANAGED' /etc/login.defs /etc/security/limits.conf; ls /etc/apt/sources.list.d /etc/apt/keyrings /etc/apt/preferences.d | grep -c rampart-lab; dpkg-query -W -f='${db:Status-Abbrev}' sysstat; echo
-        ls /etc/cron.d /etc/security/limits.d | grep -c rampart-; readlink /etc/localtime; grep -c '^SystemMaxUse' /etc/systemd/journald.conf; true
+        ls /etc/cron.d /etc/security/limits.d | grep -c rampart-; readlink /etc/localtime; grep -c '^SystemMaxUse' /etc/systemd/journald.conf
+        update-alternatives --query pager | sed -n 's/^Value: //p'; cat /etc/default/locale; true
         """)
         let lines = gone.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         undo.expect(lines.count >= 8 && lines[0] == "0" && lines[1] == "0" && lines[2] == "Environment=" && lines[3] != "active"
                     && lines[4].hasSuffix(":0") && lines[5].hasSuffix(":0") && lines[6] == "0" && !lines[7].hasPrefix("ii")
-                    && lines.count >= 11 && lines[8] == "0" && lines[9] == "/usr/share/zoneinfo/Etc/UTC" && lines[10] == "0", "web2 after undo:\n\(gone)")
-        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, ini key removed, cron job and limit pruned, time zone back to UTC, sysstat removed")
+                    && lines.count >= 11 && lines[8] == "0" && lines[9] == "/usr/share/zoneinfo/Etc/UTC" && lines[10] == "0"
+                    && lines.count >= 13 && lines[11] == "/usr/bin/less" && lines.contains("LANG=C.UTF-8"), "web2 after undo:\n\(gone)")
+        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, ini key removed, cron job and limit pruned, time zone back to UTC, pager back to less, LANG C.UTF-8, sysstat removed")
     }
 }

@@ -15,7 +15,7 @@ struct PlanningFixtureTests {
 
     @Test func thereIsAFixtureForEveryCommonKind() {
         for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall",
-                     "systemd-unit", "line", "block", "when", "apt-repository"] {
+                     "systemd-unit", "line", "block", "when", "apt-repository", "ini", "cron", "alternatives", "locale"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -138,6 +138,15 @@ enum FixtureFacts {
             facts.machine = MachineFacts(architecture: m[0], cpus: Int(m[1]) ?? 0, memoryMB: Int(m[2]) ?? 0)
         }
         facts.assumed = object["assumed"] as? Bool ?? false
+        // `alternatives: { editor: "VALUE CANDIDATE…" }`; `locales: { generated: [...], lang: X, locale_gen: true }`.
+        for (name, value) in object["alternatives"] as? [String: String] ?? [:] {
+            let p = value.split(separator: " ").map(String.init)
+            facts.alternatives[name] = AlternativesFact(value: p.first ?? "", candidates: Array(p.dropFirst()))
+        }
+        if let locales = object["locales"] as? [String: Any] {
+            facts.locales = LocaleFacts(generated: locales["generated"] as? [String] ?? [], lang: locales["lang"] as? String,
+                                        localeGen: locales["locale_gen"] as? Bool ?? true)
+        }
         if let firewall = object["firewall"] as? [String: Any] {
             facts.firewall = FirewallFacts(persisted: firewall["persisted"] as? String, liveHash: firewall["live"] as? String ?? "",
                                            confirmedHash: firewall["confirmed"] as? String, enabled: firewall["enabled"] as? String ?? "disabled")

@@ -13,14 +13,7 @@ enum ServiceProbe: FactProbe {
         let script = "systemctl show -p Id,LoadState,ActiveState,UnitFileState -- \(Sh.words(asked.map(unit))) 2>/dev/null; true"
         return ProbeSection(name: "services", script: script) { output, facts in
             // Blocks in argument order, separated by blank lines.
-            let blocks = output.components(separatedBy: "\n\n").map { block -> [String: String] in
-                var values: [String: String] = [:]
-                for line in block.split(separator: "\n") {
-                    guard let eq = line.firstIndex(of: "=") else { continue }
-                    values[String(line[..<eq])] = String(line[line.index(after: eq)...])
-                }
-                return values
-            }.filter { !$0.isEmpty }
+            let blocks = ProbeLines.systemctlBlocks(output)
             for (name, values) in zip(asked, blocks) {
                 facts.services[name] = ServiceFact(loadState: values["LoadState"] ?? "not-found",
                                                    activeState: values["ActiveState"] ?? "inactive",

@@ -16,15 +16,7 @@ enum SystemdProbe: FactProbe {
         guard !units.isEmpty else { return nil }
         let script = "systemctl show -p Id,LoadState,NeedDaemonReload -- \(Sh.words(units)) 2>/dev/null; true"
         return ProbeSection(name: "systemd", script: script) { output, facts in
-            // Blocks in argument order, separated by blank lines (as the service probe's).
-            let blocks = output.components(separatedBy: "\n\n").map { block -> [String: String] in
-                var values: [String: String] = [:]
-                for line in block.split(separator: "\n") {
-                    guard let eq = line.firstIndex(of: "=") else { continue }
-                    values[String(line[..<eq])] = String(line[line.index(after: eq)...])
-                }
-                return values
-            }.filter { !$0.isEmpty }
+            let blocks = ProbeLines.systemctlBlocks(output)
             for (unit, values) in zip(units, blocks) {
                 facts.systemdUnits[unit] = SystemdUnitFact(loadState: values["LoadState"] ?? "not-found",
                                                            needsDaemonReload: values["NeedDaemonReload"] == "yes")
