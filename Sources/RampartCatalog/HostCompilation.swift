@@ -107,9 +107,9 @@ struct HostCompilation {
     private mutating func decide(_ condition: Condition, _ variables: [String: Value], _ origin: SourceLocation?) -> Condition? {
         let residual = condition.substituting({ Self.lookup($0, in: variables) }, keep: { $0.first == "facts" }).simplified()
         do {
-            for path in residual.paths where path.first == "facts" && !FactPaths.isKnown(path) {
-                diagnostics.append(.error("`when` reads \(Condition.path(path)), which is not a fact Rampart gathers",
-                                          hint: FactPaths.hint(path), at: origin))
+            // (Loaded conditions were checked already; these may be built in Swift.)
+            if let unknown = FactPaths.unknownFact(in: residual) {
+                diagnostics.append(.error("`when` \(unknown.message)", hint: unknown.hint, at: origin))
                 return nil
             }
             switch try residual.holds({ $0.first == "facts" ? .unknown : .undefined }) {

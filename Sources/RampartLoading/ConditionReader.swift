@@ -10,8 +10,8 @@ extension YAMLSource {
         case .scalar(let scalar):
             do {
                 let condition = try ConditionParser.parse(scalar.string)
-                for path in condition.paths where path.first == "facts" && !FactPaths.isKnown(path) {
-                    error("`when` of \(what) reads \(Condition.path(path)), which is not a fact Rampart gathers", hint: FactPaths.hint(path), node: node)
+                if let unknown = FactPaths.unknownFact(in: condition) {
+                    error("`when` of \(what) \(unknown.message)", hint: unknown.hint, node: node)
                     return nil
                 }
                 return condition

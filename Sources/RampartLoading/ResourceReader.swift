@@ -110,16 +110,11 @@ struct ResourceReader {
             return .package(PackageResource(name, state: f.choice("state", PackageResource.State.self) ?? .present,
                                             version: f.string("version")))
         case .file:
-            let content = f.sensitive("content")
-            let template = f.string("template")
-            if content != nil && template != nil {
-                f.error("file '\(name)' has both `content` and `template`", hint: "keep one", field: "template")
-            }
+            let source = f.fileSource()
             let state = f.choice("state", Presence.self) ?? .present
-            if state == .present && content == nil && template == nil && f.fields["state"] == nil {
+            if state == .present && source == nil && f.fields["state"] == nil {
                 f.error("file '\(name)' needs `content:` or `template:`", hint: "or `state: absent` to remove it", field: nil)
             }
-            let source: FileResource.Source? = content.map { .content($0) } ?? template.map { .template($0) }
             return .file(FileResource(name, source: source, owner: f.string("owner"), group: f.string("group"),
                                       mode: f.mode("mode"), validate: f.string("validate"), state: state))
         case .directory:
@@ -312,11 +307,9 @@ struct ResourceReader {
         if !name.contains("{{"), let problem = SystemdUnitResource.problem(with: name) {
             f.error(problem, hint: "name the file as it goes in \(SystemdUnitResource.directory)", field: "name")
         }
-        let content = f.sensitive("content")
-        let template = f.string("template")
-        if content != nil && template != nil { f.error("systemd_unit '\(name)' has both `content` and `template`", hint: "keep one", field: "template") }
+        let source = f.fileSource()
         switch state {
-        case .present where content == nil && template == nil:
+        case .present where source == nil:
             f.error("systemd_unit '\(name)' needs `content:` or `template:`", hint: "or `state: absent` / `state: masked`", field: nil)
         case .absent, .masked:
             for key in ["content", "template"] where f.fields[key] != nil {
@@ -327,7 +320,6 @@ struct ResourceReader {
             }
         default: break
         }
-        let source: FileResource.Source? = content.map { .content($0) } ?? template.map { .template($0) }
         return .systemdUnit(SystemdUnitResource(name, source: source, state: state))
     }
 }
@@ -418,6 +410,13 @@ private final class Fields {
 
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
         fields[key].flatMap { track(source.choice($0, what: "`\(key)` of \(what)", as: type)) }
+    }
+
+    /// A file's `content:` (may hold a secret) or `template:`, not both.
+    func fileSource() -> FileResource.Source? {
+        let content = sensitive("content"), template = string("template")
+        if content != nil && template != nil { error("\(what) has both `content` and `template`", hint: "keep one", field: "template") }
+        return content.map { .content($0) } ?? template.map { .template($0) }
     }
 
     /// A regular expression (checked here unless it is a template, then at rendering).

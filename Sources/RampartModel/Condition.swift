@@ -9,9 +9,8 @@ import RampartBasics
 /// the variables in them already replaced by their values — for the planner, which has the facts.
 public indirect enum Condition: Sendable, Hashable, Codable, CustomStringConvertible {
     case literal(Value)
-    /// A variable or fact; `undefined` stands for a variable the host does not have.
+    /// A variable or fact (the catalog replaces the variables the host has by their values).
     case path([String])
-    case undefined
     case list([Condition])
     case not(Condition)
     case and(Condition, Condition)
@@ -33,7 +32,6 @@ public indirect enum Condition: Sendable, Hashable, Codable, CustomStringConvert
         case .literal(.string(let s)): return "'\(s)'"
         case .literal(let v): return v.description
         case .path(let p): return p.enumerated().map { $0.offset == 0 ? $0.element : (Self.isIdentifier($0.element) ? ".\($0.element)" : "['\($0.element)']") }.joined()
-        case .undefined: return "undefined"
         case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
         case .not(let c): return "not \(c.parenthesized)"
         case .and(let a, let b): return "\(a.parenthesized) and \(b.parenthesized)"
@@ -59,7 +57,7 @@ public indirect enum Condition: Sendable, Hashable, Codable, CustomStringConvert
     /// Every path the condition reads, in order.
     public var paths: [[String]] {
         switch self {
-        case .literal, .undefined: return []
+        case .literal: return []
         case .path(let p): return [p]
         case .list(let items): return items.flatMap(\.paths)
         case .not(let c): return c.paths
@@ -119,7 +117,6 @@ extension Condition {
     func evaluate(_ resolve: ([String]) -> Outcome) throws -> Outcome {
         switch self {
         case .literal(let v): return .value(v)
-        case .undefined: return .undefined
         case .path(let p): return resolve(p)
         case .list(let items):
             var values: [Value] = []
@@ -252,7 +249,7 @@ extension Condition {
     /// the kept ones (facts) — and variables the host does not have, by name — are left to look up.
     public func substituting(_ lookup: ([String]) -> Value?, keep: ([String]) -> Bool) -> Condition {
         switch self {
-        case .literal, .undefined: return self
+        case .literal: return self
         case .path(let p): return keep(p) ? self : lookup(p).map { .literal($0) } ?? self
         case .list(let items): return .list(items.map { $0.substituting(lookup, keep: keep) })
         case .not(let c): return .not(c.substituting(lookup, keep: keep))

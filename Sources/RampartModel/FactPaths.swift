@@ -7,7 +7,9 @@ public enum FactPaths {
     /// `facts.os.id` (`debian`, `ubuntu`), `facts.os.version` (`12`, `24.04`), `facts.os.family`
     /// (the first of ID_LIKE, else the id: `debian`), `facts.os.codename` (`bookworm`),
     /// `facts.arch` (dpkg's: `amd64`, `arm64`), `facts.cpus`, `facts.memory_mb`.
-    public static let scalars = ["os.id", "os.version", "os.family", "os.codename", "arch", "cpus", "memory_mb"]
+    public static let scalars = ["os.id", "os.version", "os.family", "os.codename"] + machine
+    /// The ones the facts exec gathers only when a condition reads them (three more processes).
+    public static let machine = ["arch", "cpus", "memory_mb"]
     /// `facts.packages.NAME` (the installed version; undefined when not installed),
     /// `facts.units['NAME.service']` (its active state; undefined when systemd has no such unit),
     /// `facts.files['/path']` (`file`, `directory`, `link` or `other`; undefined when absent).
@@ -17,6 +19,18 @@ public enum FactPaths {
         guard path.first == "facts", path.count >= 2 else { return false }
         if lookups.contains(path[1]) { return path.count == 3 }
         return scalars.contains(path.dropFirst().joined(separator: "."))
+    }
+
+    /// Whether `condition` reads one of the `machine` facts.
+    public static func readsMachine(_ condition: Condition) -> Bool {
+        condition.paths.contains { $0.count == 2 && $0[0] == "facts" && machine.contains($0[1]) }
+    }
+
+    /// The first `facts.` path of `condition` that is not a fact Rampart gathers, as an error's
+    /// message and hint (nil when there is none).
+    public static func unknownFact(in condition: Condition) -> (message: String, hint: String)? {
+        guard let path = condition.paths.first(where: { $0.first == "facts" && !isKnown($0) }) else { return nil }
+        return ("reads \(Condition.path(path)), which is not a fact Rampart gathers", hint(path))
     }
 
     public static func hint(_ path: [String]) -> String {

@@ -85,16 +85,16 @@ public enum HostPlanner {
         case .firewall(let f): return FirewallPlanner.plan(f, resource, &context)
         case .firewallRule: return []  // gathered by the host's firewall resource
         case .systemdUnit(let u): return SystemdUnitPlanner.plan(u, resource, &context)
-        case .line(let l): return FileEditPlanner.plan(.line(l), path: l.path, create: l.create, validate: l.validate, resource, &context)
-        case .block(let b): return FileEditPlanner.plan(.block(b), path: b.path, create: b.create, validate: b.validate, resource, &context)
-        case .ini(let i): return FileEditPlanner.plan(.ini(i), path: i.path, create: i.create, validate: i.validate, resource, &context)
+        case .line(let l): return FileEditPlanner.plan(.line(l), resource, &context)
+        case .block(let b): return FileEditPlanner.plan(.block(b), resource, &context)
+        case .ini(let i): return FileEditPlanner.plan(.ini(i), resource, &context)
         case .cron(let c): return GeneratedFilePlanner.plan(path: c.path, content: c.content, state: c.state, resource, &context)
         case .pamLimits(let l): return GeneratedFilePlanner.plan(path: l.path, content: l.content, state: l.state, resource, &context)
         case .timezone(let t): return TimezonePlanner.plan(t, resource, &context)
         case .alternatives(let a): return AlternativesPlanner.plan(a, resource, &context)
         case .locale(let l): return LocalePlanner.plan(l, resource, &context)
         case .aptRepository(let r): return AptRepositoryPlanner.plan(r, resource, &context)
-        case .aptPreference(let p): return AptPreferencePlanner.plan(p, resource, &context)
+        case .aptPreference(let p): return GeneratedFilePlanner.plan(path: p.path, content: p.content, state: p.state, resource, &context)
         }
     }
 
@@ -134,7 +134,7 @@ public enum HostPlanner {
             case .aptRepository:
                 steps += AptRepositoryPlanner.deleteSteps(id.name, id, context)
             case .aptPreference:
-                if let step = AptPreferencePlanner.deleteStep(id.name, id, context) { steps.append(step) }
+                if let step = GeneratedFilePlanner.deleteStep(AptPreferenceResource.directory + "/" + id.name, id, context) { steps.append(step) }
             case .cron:
                 if let step = GeneratedFilePlanner.deleteStep(CronResource.path(id.name), id, context) { steps.append(step) }
             case .pamLimits:

@@ -12,8 +12,19 @@ enum FileProbe: FactProbe {
         var paths: [String] = []
         var hashed: [String] = []
         var desired: [String: String] = [:]   // path → wanted sha256, for non-sensitive content only
-        var edited: [String] = []   // files Rampart edits: their content is always fetched (the edit starts from it)
+        var edited: [String] = []   // content always fetched (an edit starts from it)
         func add(_ path: String) { if !paths.contains(path) { paths.append(path) } }
+        /// A file of Rampart's own making: its content known here (nil: only at planning, fetched to compare).
+        func generated(_ path: String, _ content: String?) {
+            add(path)
+            hashed.append(path)
+            if let content { desired[path] = sha256Hex(Array(content.utf8)) } else { edited.append(path) }
+        }
+        /// A file Rampart edits: its content is always fetched (the edit starts from it).
+        func edits(_ path: String) {
+            add(path)
+            if !hashed.contains(path) { hashed.append(path); edited.append(path) }
+        }
         for resource in catalog.resources {
             switch resource.spec {
             case .file(let f):
@@ -37,38 +48,20 @@ enum FileProbe: FactProbe {
                     if !content.isSensitive { desired[u.path] = sha256Hex(Array(content.revealed().utf8)) }
                 }
             case .aptRepository(let r):
-                for (path, content) in [(r.sourcesPath, r.suites.isEmpty ? nil : r.sources(codename: "")), (r.keyPath, r.keyText)] {
-                    guard r.state == .present else { add(path); continue }
-                    if path == r.keyPath && r.keyText == nil { continue }
-                    add(path)
-                    hashed.append(path)
-                    // The sources file names the host's codename when no suites are given: fetched to compare.
-                    if let content { desired[path] = sha256Hex(Array(content.utf8)) } else { edited.append(path) }
-                }
-            case .aptPreference(let p):
-                add(p.path)
-                if p.state == .present { hashed.append(p.path); desired[p.path] = sha256Hex(Array(p.content.utf8)) }
-            case .cron(let c):
-                add(c.path)
-                if c.state == .present { hashed.append(c.path); desired[c.path] = sha256Hex(Array(c.content.utf8)) }
-            case .pamLimits(let l):
-                add(l.path)
-                if l.state == .present { hashed.append(l.path); desired[l.path] = sha256Hex(Array(l.content.utf8)) }
+                guard r.state == .present else { add(r.sourcesPath); add(r.keyPath); continue }
+                // The sources file names the host's codename when no suites are given: fetched to compare.
+                generated(r.sourcesPath, r.suites.isEmpty ? nil : r.sources(codename: ""))
+                if let key = r.keyText { generated(r.keyPath, key) }
+            case .aptPreference(let p): if p.state == .present { generated(p.path, p.content) } else { add(p.path) }
+            case .cron(let c): if c.state == .present { generated(c.path, c.content) } else { add(c.path) }
+            case .pamLimits(let l): if l.state == .present { generated(l.path, l.content) } else { add(l.path) }
             case .timezone(let t):
                 add(TimezoneResource.localtime)
                 add(t.zoneinfo)
-                add(TimezoneResource.timezoneFile)
-                hashed.append(TimezoneResource.timezoneFile)
-                desired[TimezoneResource.timezoneFile] = sha256Hex(Array((t.name + "\n").utf8))
-            case .ini(let i):
-                add(i.path)
-                if !hashed.contains(i.path) { hashed.append(i.path); edited.append(i.path) }
-            case .line(let l):
-                add(l.path)
-                if !hashed.contains(l.path) { hashed.append(l.path); edited.append(l.path) }
-            case .block(let b):
-                add(b.path)
-                if !hashed.contains(b.path) { hashed.append(b.path); edited.append(b.path) }
+                generated(TimezoneResource.timezoneFile, t.name + "\n")
+            case .ini(let i): edits(i.path)
+            case .line(let l): edits(l.path)
+            case .block(let b): edits(b.path)
             case .certificate(let c):
                 for path in [c.certificatePath, c.keyPath, c.caPath, c.bundlePath].compactMap({ $0 }) { add(path); hashed.append(path) }
             default: continue

@@ -2,15 +2,13 @@ import RampartModel
 
 /// Load, active and enablement state of every service: one `systemctl show`.
 enum ServiceProbe: FactProbe {
-    static func unit(_ name: String) -> String { name.contains(".") ? name : name + ".service" }
-
     static func section(for catalog: HostCatalog) -> ProbeSection? {
         var names = catalog.resources.compactMap { r -> String? in if case .service(let s) = r.spec { s.name } else { nil } }
         // Units that `when:` conditions ask about (`facts.units['nginx.service']`).
         names += FactPaths.names("units", in: catalog.resources).filter { !names.contains($0) }
         guard !names.isEmpty else { return nil }
         let asked = names
-        let script = "systemctl show -p Id,LoadState,ActiveState,UnitFileState -- \(Sh.words(asked.map(unit))) 2>/dev/null; true"
+        let script = "systemctl show -p Id,LoadState,ActiveState,UnitFileState -- \(Sh.words(asked.map(ServiceResource.unit))) 2>/dev/null; true"
         return ProbeSection(name: "services", script: script) { output, facts in
             // Blocks in argument order, separated by blank lines.
             let blocks = ProbeLines.systemctlBlocks(output)

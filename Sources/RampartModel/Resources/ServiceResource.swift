@@ -11,6 +11,9 @@ public struct ServiceResource: ResourceDescription {
     public var enabled: Bool?
     public var refresh: Refresh
 
+    /// The unit a service name stands for, as systemctl reads it: `nginx` → `nginx.service`.
+    public static func unit(_ name: String) -> String { name.contains(".") ? name : name + ".service" }
+
     public init(_ name: String, state: State = .running, enabled: Bool? = true, refresh: Refresh = .restart) {
         self.name = name
         self.state = state

@@ -8,9 +8,7 @@ import RampartModel
 enum AptRepositoryPlanner {
     static func plan(_ r: AptRepositoryResource, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
         if r.state == .absent {
-            return [r.sourcesPath, r.keyPath].compactMap { path in
-                context.facts.files[path] == nil ? nil : FilePlanner.deleteStep(path, resource.id)
-            }
+            return [r.sourcesPath, r.keyPath].flatMap { GeneratedFilePlanner.plan(path: $0, content: "", state: .absent, resource, &context) }
         }
         guard let codename = context.facts.os?.codename, !codename.isEmpty || !r.suites.isEmpty else {
             context.error("apt_repository '\(r.name)' names no `suites:` and the host's codename is unknown",
@@ -22,35 +20,23 @@ enum AptRepositoryPlanner {
         files.append(("source", r.sourcesPath, r.sources(codename: codename)))
         // Two files, one resource: each step says which.
         return files.flatMap { what, path, text in
-            FilePlanner.plan(FileResource(path, source: .content(SensitiveText(text)), owner: "root", group: "root", mode: "0644"), resource, &context)
+            GeneratedFilePlanner.plan(path: path, content: text, state: .present, resource, &context)
                 .map { var step = $0; step.summary = "\(what) \(step.summary)"; return step }
         }
     }
 
     static func deleteSteps(_ name: String, _ id: ResourceID, _ context: PlanContext) -> [Step] {
-        [AptRepositoryResource.sourcesPath(name), AptRepositoryResource.keyPath(name)].compactMap { path in
-            guard context.facts.files[path] != nil else { return nil }
-            var step = FilePlanner.deleteStep(path, id)
-            step.summary += " (no longer managed)"
-            return step
+        [AptRepositoryResource.sourcesPath(name), AptRepositoryResource.keyPath(name)].compactMap {
+            GeneratedFilePlanner.deleteStep($0, id, context)
         }
     }
 
     /// Inserts one `apt-get update` after the source changes of `steps`, before the first later
     /// package install (or at the end).
     static func placeUpdate(in steps: [Step], _ context: PlanContext) -> [Step] {
-        var result: [Step] = []
-        var owed: [ResourceID] = []
-        for step in steps {
-            if !owed.isEmpty, step.resources.contains(where: { $0.kind == .package }), step.action != .delete {
-                result.append(updateStep(owed, context))
-                owed = []
-            }
-            result.append(step)
-            for id in step.resources where id.kind == .aptRepository && !owed.contains(id) { owed.append(id) }
-        }
-        if !owed.isEmpty { result.append(updateStep(owed, context)) }
-        return result
+        FollowUp.place(in: steps, owes: { $0.kind == .aptRepository },
+                       needs: { step, _ in step.action != .delete && step.resources.contains { $0.kind == .package } },
+                       make: { owed, _ in updateStep(owed, context) })
     }
 
     static func updateStep(_ sources: [ResourceID], _ context: PlanContext) -> Step {

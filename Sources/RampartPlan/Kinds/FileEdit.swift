@@ -30,6 +30,24 @@ public enum FileEdit: Sendable, Hashable, Codable {
         return (lines.text, old == nil ? "create the file, \(summary)" : summary)
     }
 
+    /// The file edited.
+    public var path: String {
+        switch self {
+        case .line(let l): return l.path
+        case .block(let b): return b.path
+        case .ini(let i): return i.path
+        }
+    }
+
+    /// The checker of the edited file (`%s`: the new file, as a file resource's).
+    public var validate: String? {
+        switch self {
+        case .line(let l): return l.validate
+        case .block(let b): return b.validate
+        case .ini(let i): return i.validate
+        }
+    }
+
     /// Whether a missing file is created.
     public var create: Bool {
         switch self {

@@ -3,7 +3,7 @@ import RampartBasics
 import RampartFacts
 import RampartModel
 
-/// `line` and `block`: edits of files Rampart does not own whole. The new content is computed
+/// `line`, `block` and `ini`: edits of files Rampart does not own whole. The new content is computed
 /// here from the content the file probe fetched (or an earlier edit of this plan left), shown
 /// as a diff, and written atomically like a file resource's — only over the exact content it
 /// was computed from (otherwise the step fails: plan again). A file that a package of this
@@ -12,15 +12,14 @@ enum FileEditPlanner {
     /// The key of an edit's step in `PlanContext.secretPayloads`.
     static func payloadKey(_ id: ResourceID) -> String { "edit:\(id)" }
 
-    static func plan(_ edit: FileEdit, path: String, create: Bool, validate: String?, _ resource: Resource,
-                     _ context: inout PlanContext) -> [Step] {
-        let id = resource.id
+    static func plan(_ edit: FileEdit, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
+        let id = resource.id, path = edit.path
         if context.catalog.resources.contains(where: { if case .file(let f) = $0.spec { f.path == path } else { false } }) {
             context.error("\(path) is managed whole by file:\(path), so it cannot also be edited by \(id)",
                           hint: "put the line in that file's content, or drop the file resource", resource: id)
             return []
         }
-        let file = FileResource(path, validate: validate)
+        let file = FileResource(path, validate: edit.validate)
         if context.facts.assumed {
             return [Step([id], .update, summary: "edit \(path)",
                          script: Script.make(converged: nil, change: "echo 'planned offline: plan against the host' >&2; exit 1"),
@@ -33,7 +32,7 @@ enum FileEditPlanner {
             if let package = context.fileComesFrom(path) {
                 return [deferred(edit, file, because: "shipped by package:\(package), which this plan installs", id, &context)]
             }
-            if !create && !context.installing.isEmpty {
+            if !edit.create && !context.installing.isEmpty {
                 // Not known to come from one of them, but it may: known after apply, like Terraform's.
                 let packages = context.installing.map { "package:\($0)" }.joined(separator: ", ")
                 return [deferred(edit, file, because: "not there yet, and this plan first installs \(packages)", id, &context)]
@@ -56,7 +55,7 @@ enum FileEditPlanner {
                 return []
             }
             base = text
-        } else if create {
+        } else if edit.create {
             base = nil
         } else {
             context.error("\(path) does not exist, and \(id) edits a file that is there",

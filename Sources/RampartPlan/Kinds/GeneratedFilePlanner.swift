@@ -2,9 +2,9 @@ import RampartBasics
 import RampartFacts
 import RampartModel
 
-/// Kinds that are one file of Rampart's own making, in a folder the system reads (cron's
-/// /etc/cron.d/rampart-NAME, pam_limits' /etc/security/limits.d/rampart-NAME.conf): written
-/// root:root 0644 like a file resource, removed when absent or pruned.
+/// Files of Rampart's own making in folders the system reads — cron's /etc/cron.d/rampart-NAME,
+/// pam_limits' limits.d file, apt's pins, sources and keys, /etc/timezone: written root:root 0644
+/// like a file resource, removed when absent or pruned. (apt reads its pins at every run: no update.)
 enum GeneratedFilePlanner {
     static func plan(path: String, content: String, state: Presence, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
         if state == .absent { return context.facts.files[path] == nil ? [] : [FilePlanner.deleteStep(path, resource.id)] }

@@ -49,37 +49,20 @@ enum SystemdUnitPlanner {
 
     /// A unit file no longer in the playbook: removed (or unmasked).
     static func deleteStep(_ name: String, _ id: ResourceID, _ context: PlanContext) -> Step? {
-        let path = SystemdUnitResource.directory + "/" + name
-        guard context.facts.files[path] != nil else { return nil }
-        var step = FilePlanner.deleteStep(path, id)
-        step.summary += " (no longer managed)"
-        return step
+        GeneratedFilePlanner.deleteStep(SystemdUnitResource.directory + "/" + name, id, context)
     }
 
     /// Inserts the `daemon-reload` steps the unit changes of `steps` (and units systemd already
     /// holds stale, per its `NeedDaemonReload`) owe: before the first later step that needs
     /// systemd to have them, and again only if a unit changed after that reload.
     static func placeDaemonReloads(in steps: [Step], _ context: PlanContext) -> [Step] {
-        var owed: [ResourceID] = []
-        var stale = false
-        for resource in context.catalog.resources {
-            if case .systemdUnit(let u) = resource.spec, context.facts.systemdUnits[u.unit]?.needsDaemonReload == true {
-                owed.append(resource.id)
-                stale = true
-            }
-        }
-        var result: [Step] = []
-        for step in steps {
-            if !owed.isEmpty && needsReload(step, units: Set(owed.map { SystemdUnitResource($0.name).unit })) {
-                result.append(reloadStep(owed, stale: stale))
-                owed = []
-                stale = false
-            }
-            result.append(step)
-            for id in step.resources where id.kind == .systemdUnit && !owed.contains(id) { owed.append(id) }
-        }
-        if !owed.isEmpty { result.append(reloadStep(owed, stale: stale)) }
-        return result
+        let stale = context.catalog.resources.filter { resource in
+            if case .systemdUnit(let u) = resource.spec { return context.facts.systemdUnits[u.unit]?.needsDaemonReload == true }
+            return false
+        }.map(\.id)
+        return FollowUp.place(in: steps, owedAlready: stale, owes: { $0.kind == .systemdUnit },
+                              needs: { step, owed in needsReload(step, units: Set(owed.map { SystemdUnitResource($0.name).unit })) },
+                              make: reloadStep)
     }
 
     /// A step that starts, stops, restarts or enables one of `units`, or may touch any unit (a
@@ -88,7 +71,7 @@ enum SystemdUnitPlanner {
     static func needsReload(_ step: Step, units: Set<String>) -> Bool {
         step.resources.contains { id in
             switch id.kind {
-            case .service: return units.contains(id.name.contains(".") ? id.name : id.name + ".service")
+            case .service: return units.contains(ServiceResource.unit(id.name))
             case .command, .firewall: return true
             default: return false
             }

@@ -22,8 +22,7 @@ enum TimezonePlanner {
         }
         let link = SymlinkResource(TimezoneResource.localtime, target: "/usr/share/zoneinfo/\(t.name)")
         var steps = SymlinkPlanner.plan(link, resource, &context)
-        steps += FilePlanner.plan(FileResource(TimezoneResource.timezoneFile, source: .content(SensitiveText(t.name + "\n")),
-                                               owner: "root", group: "root", mode: "0644"), resource, &context)
+        steps += GeneratedFilePlanner.plan(path: TimezoneResource.timezoneFile, content: t.name + "\n", state: .present, resource, &context)
         return steps
     }
 }
