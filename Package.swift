@@ -102,7 +102,7 @@ let package = Package(
         // Planning as data: resources + facts in, steps out (Fixtures/*.yml).
         .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"] + exportedByRampart, exclude: ["Fixtures"]),
         // The engine's decisions over scripted hosts, in milliseconds.
-        .testTarget(name: "RampartEngineTests", dependencies: ["RampartEngine", "RampartApply", "RampartModel", "RampartPlan",
+        .testTarget(name: "RampartEngineTests", dependencies: ["RampartEngine", "RampartApply", "RampartModel", "RampartPlan", "RampartFacts",
                                                                "RampartRemote", "RampartBasics", "RampartTestSupport"]),
         // The lock's and probes' real shell scripts run by the local `sh`; no host needed.
         .testTarget(name: "RampartApplyTests", dependencies: ["RampartApply", "RampartFacts", "RampartModel", "RampartRemote", "RampartBasics",
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "RampartSSHConfigTests", dependencies: ["RampartSSHConfig", "RampartBasics", "RampartTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
-        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartSSH", "RampartRemote", "Rampart"] + exportedByRampart,
+        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartEngine", "RampartSSH", "RampartRemote", "Rampart"] + exportedByRampart,
                     exclude: ["Fixtures"]),
     ]
 )

@@ -13,6 +13,10 @@ public typealias PayloadSource = @Sendable (_ host: String, _ path: String) -> [
 /// payload); throws with the other host's error.
 public typealias RelaySource = @Sendable (_ host: String, _ command: String) async throws -> [UInt8]
 
+/// Fetches a URL on the control node and returns its bytes, already checked against the
+/// SHA-256 (a `download` with `via: control`); throws with a message that says what failed.
+public typealias DownloadSource = @Sendable (_ url: String, _ sha256: String) async throws -> [UInt8]
+
 /// Opens a NEW connection to the host (not the applier's), for confirming a change that could
 /// lock Rampart out.
 public typealias Reconnect = @Sendable (_ host: String) async throws -> HostConnection
@@ -27,18 +31,20 @@ public struct HostApplier: Sendable {
     public let lock: LockHolder?
     public let payloads: PayloadSource
     public let relay: RelaySource?
+    public let downloads: DownloadSource?
     public let reconnect: Reconnect?
     public let observer: ApplyObserver
     /// Asked before each step: true stops the host there (`--fail-fast` after another host failed).
     public let shouldStop: @Sendable () -> Bool
 
     public init(plan: HostPlan, connection: HostConnection, lock: LockHolder?, payloads: @escaping PayloadSource, relay: RelaySource? = nil,
-                reconnect: Reconnect? = nil, observer: ApplyObserver, shouldStop: @escaping @Sendable () -> Bool = { false }) {
+                downloads: DownloadSource? = nil, reconnect: Reconnect? = nil, observer: ApplyObserver, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.plan = plan
         self.connection = connection
         self.lock = lock
         self.payloads = payloads
         self.relay = relay
+        self.downloads = downloads
         self.reconnect = reconnect
         self.observer = observer
         self.shouldStop = shouldStop
@@ -155,6 +161,16 @@ public struct HostApplier: Sendable {
             do { stdin = try await relay(source, command) } catch {
                 return StepResult(.failed, "", .error("reading from \(source) failed: \(Self.diagnostic(error, host: source, step: command).message)",
                                             host: plan.host, step: step.resource.description))
+            }
+        case .download(let url, let sha256)?:
+            guard let downloads else {
+                return StepResult(.failed, "", .error("this step needs \(url) fetched by the control node, and no downloader was offered",
+                                                host: plan.host, step: step.resource.description))
+            }
+            // (Fetched even when the guard will find the file in place: the cache makes that cheap.)
+            do { stdin = try await downloads(url, sha256) } catch {
+                return StepResult(.failed, "", .error("downloading \(url) on the control node failed: \(error)",
+                                                hint: "check the URL and its pinned sha256, or set `via: host`", host: plan.host, step: step.resource.description))
             }
         case .edit(let path, let edit)?:
             // The file exists only now (a package of this plan shipped it): read it, edit it here.

@@ -178,6 +178,47 @@ struct ResourceRendering {
         case .locale(var r):
             r.name = text(r.name, "name")
             return .locale(r)
+        case .mount(var r):
+            r.path = path(r.path, "name")
+            r.source = text(r.source, "src")
+            r.options = text(r.options, "opts")
+            if let problem = MountResource.problem(options: r.options) {
+                error("`opts` of mount '\(r.path)' \(problem)", hint: "e.g. `opts: noatime,nodev,nosuid`", field: "opts")
+            }
+            return .mount(r)
+        case .kernelModule(var r):
+            r.name = text(r.name, "name")
+            if let problem = KernelModuleResource.problem(name: r.name) {
+                error("kernel_module '\(r.name)': \(problem)", hint: "as modprobe names it, e.g. `kernel_module: br_netfilter`", field: "name")
+            }
+            r.parameters = r.parameters.mapValues { text($0, "params") }
+            return .kernelModule(r)
+        case .download(var r):
+            r.path = path(r.path, "name")
+            r.url = text(r.url, "url")
+            if let problem = DownloadResource.problem(url: r.url) {
+                error("`url` of download '\(r.path)': \(problem)", hint: "e.g. `url: https://example.org/tool-1.2.tar.gz`", field: "url")
+            }
+            r.sha256 = text(r.sha256, "sha256")
+            if let problem = DownloadResource.problem(sha256: r.sha256) {
+                error("`sha256` of download '\(r.path)': \(problem)", hint: "take it from the vendor's checksum file", field: "sha256")
+            }
+            r.owner = r.owner.map { text($0, "owner") }
+            r.group = r.group.map { text($0, "group") }
+            return .download(r)
+        case .archive(var r):
+            r.path = path(r.path, "name")
+            r.source = path(r.source, "src")
+            r.creates = r.creates.map { path($0, "creates") }
+            if r.format == nil {
+                r.format = ArchiveResource.Format(suffixOf: r.source)
+                if r.format == nil {
+                    error("archive '\(r.path)': the format of '\(r.source)' is not known from its name", hint: "say `format: tar` or `format: zip`", field: "src")
+                }
+            }
+            r.owner = r.owner.map { text($0, "owner") }
+            r.group = r.group.map { text($0, "group") }
+            return .archive(r)
         case .timezone(var r):
             r.name = text(r.name, "name")
             return .timezone(r)

@@ -125,6 +125,8 @@ extension Engine {
         let byHost = Dictionary(uniqueKeysWithValues: runs.map { ($0.name, $0) })
         let payloads = Self.payloads(runs)
         let relay = self.relay(over: runs)
+        let cache = DownloadCache()
+        let downloads: DownloadSource = { url, sha256 in try await cache.fetch(url, sha256: sha256) }
         let reconnect: Reconnect = { [self] name in try await connect(named: name) }
         let hooks = RollingHooks(inventory: inventory, connect: connect, observer: view)
         let stop = Locked(false)
@@ -157,7 +159,7 @@ extension Engine {
                 report = await hooks.around(plan) {
                     applied.withLock { _ = $0.insert(name) }
                     return await HostApplier(plan: plan, connection: connection, lock: run.lock, payloads: payloads, relay: relay,
-                                             reconnect: reconnect, observer: view, shouldStop: { failFast && stop.current }).run()
+                                             downloads: downloads, reconnect: reconnect, observer: view, shouldStop: { failFast && stop.current }).run()
                 }
                 // A roll's before_each that failed kept the applier from running: its report is told
                 // here, led by the host's own lost link if it is gone too.

@@ -23,6 +23,11 @@ public struct HostFacts: Sendable, Hashable, Codable {
     /// Generated locales (`locale -a`, as glibc names them: `en_US.utf8`) and the system LANG;
     /// nil when no locale resource asked. `localeGen`: whether Debian's locale-gen is installed.
     public var locales: LocaleFacts?
+    /// What is mounted at the mount points of the catalog's mount resources (from
+    /// /proc/self/mounts; the last mount on a point wins); nil when it has none.
+    public var mounts: [String: MountFact]?
+    /// Kernel modules the catalog names, as the kernel has them; nil when it names none.
+    public var kernelModules: KernelModuleFacts?
     /// Runtime kernel parameters by dotted key.
     public var sysctls: [String: String] = [:]
     /// For each guarded command (by name): true when its `unless` check says it must run.
@@ -144,6 +149,33 @@ public struct AlternativesFact: Sendable, Hashable, Codable {
     /// The programs it may point at.
     public var candidates: [String]
     public init(value: String, candidates: [String]) { self.value = value; self.candidates = candidates }
+}
+
+public struct MountFact: Sendable, Hashable, Codable {
+    public var source: String
+    public var fstype: String
+    /// The kernel's view of the options (`rw,relatime,size=16384k`): not fstab's words.
+    public var options: String
+    public init(source: String, fstype: String, options: String) {
+        self.source = source
+        self.fstype = fstype
+        self.options = options
+    }
+
+    /// Whether the live mount is read-only.
+    public var readOnly: Bool { options.split(separator: ",").contains("ro") }
+}
+
+public struct KernelModuleFacts: Sendable, Hashable, Codable {
+    /// false when the kernel's module list cannot be read here (a container: /proc/modules is
+    /// not there, and modules are the host kernel's business).
+    public var visible: Bool
+    /// Asked modules that are loaded (in /proc/modules) or built in (/sys/module only), by kernel name.
+    public var loaded: [String]
+    public init(visible: Bool, loaded: [String]) {
+        self.visible = visible
+        self.loaded = loaded
+    }
 }
 
 public struct LocaleFacts: Sendable, Hashable, Codable {

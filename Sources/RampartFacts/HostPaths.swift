@@ -19,6 +19,10 @@ public enum HostPaths {
     /// Where the version of a file from before Rampart first managed it is kept (pruning restores it).
     public static func original(_ path: String) -> String { stateDirectory + "/originals" + path }
 
+    /// The SHA-256 of the archive last unpacked into folder `path` (the path mirrored, so two
+    /// folders never share one).
+    public static func archiveMarker(_ path: String) -> String { stateDirectory + "/archives" + path + ".sha256" }
+
     /// The firewall: the persisted ruleset, the candidate awaiting confirmation, the ruleset to
     /// restore if it is not confirmed, and the hash of the live ruleset Rampart last confirmed.
     public static let nftablesConf = "/etc/nftables.conf"

@@ -12,7 +12,7 @@ import RampartRemote
 public struct ProbeBatch: Sendable {
     public static let probes: [any FactProbe.Type] = [
         StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, SystemdProbe.self, SystemSettingsProbe.self, AccountProbe.self,
-        SysctlProbe.self, CommandGuardProbe.self, MySQLProbe.self, FirewallProbe.self,
+        SysctlProbe.self, MountProbe.self, KernelModuleProbe.self, CommandGuardProbe.self, MySQLProbe.self, FirewallProbe.self,
     ]
 
     public let host: String

@@ -35,12 +35,16 @@ struct ResourceReader {
         .pamLimits: ["domain", "type", "item", "value", "state"],
         .alternatives: ["path"],
         .locale: ["default"],
+        .mount: ["src", "fstype", "opts", "dump", "passno", "state"],
+        .kernelModule: ["params", "boot", "state"],
+        .download: ["url", "sha256", "owner", "group", "mode", "via", "state"],
+        .archive: ["src", "format", "creates", "strip_components", "owner", "group"],
     ]
     static let required: [ResourceKind: [String]] = [
         .symlink: ["target"], .sysctl: ["value"], .mysqlUser: ["host"], .replication: ["primary", "user", "password"],
         .certificate: ["common_name", "cert", "key"], .command: ["run"], .line: ["path"], .block: ["path"],
         .aptPreference: ["pin"], .ini: ["path", "key"], .cron: ["schedule", "command"], .pamLimits: ["item", "value"],
-        .alternatives: ["path"],
+        .alternatives: ["path"], .download: ["url", "sha256"], .archive: ["src"],
     ]
 
     func resource(_ node: Node) -> Resource? {
@@ -230,6 +234,36 @@ struct ResourceReader {
                 f.error(problem, hint: "as in /usr/share/i18n/SUPPORTED, e.g. `locale: en_US.UTF-8`", field: "name")
             }
             return .locale(LocaleResource(name, isDefault: f.bool("default") ?? false))
+        case .mount:
+            return mount(name, f)
+        case .kernelModule:
+            let state = f.choice("state", KernelModuleResource.State.self) ?? .present
+            if !name.contains("{{"), let problem = KernelModuleResource.problem(name: name) {
+                f.error("kernel_module '\(name)': \(problem)", hint: "as modprobe names it, e.g. `kernel_module: br_netfilter`", field: "name")
+            }
+            let parameters = f.stringMap("params")
+            for key in parameters.keys.sorted() {
+                if let problem = KernelModuleResource.problem(parameter: key, value: parameters[key]!) {
+                    f.error("`params` of kernel_module '\(name)': \(problem)", hint: "e.g. `params: { nf_conntrack_helper: 0 }`", field: "params")
+                }
+            }
+            if state != .present && !parameters.isEmpty {
+                f.error("kernel_module '\(name)' is \(state.rawValue) and has `params`", hint: "parameters only apply to a loaded module: drop them", field: "params")
+            }
+            return .kernelModule(KernelModuleResource(name, parameters: parameters, boot: f.bool("boot") ?? true, state: state))
+        case .download:
+            let url = f.string("url") ?? "", sha256 = f.string("sha256") ?? ""
+            if !url.contains("{{"), let problem = DownloadResource.problem(url: url) {
+                f.error("`url` of download '\(name)': \(problem)", hint: "e.g. `url: https://example.org/tool-1.2.tar.gz`", field: "url")
+            }
+            if !sha256.contains("{{"), let problem = DownloadResource.problem(sha256: sha256) {
+                f.error("`sha256` of download '\(name)': \(problem)", hint: "take it from the vendor's checksum file, or run `sha256sum` on a copy you trust", field: "sha256")
+            }
+            return .download(DownloadResource(name, url: url, sha256: sha256, owner: f.string("owner"), group: f.string("group"),
+                                              mode: f.mode("mode"), via: f.choice("via", DownloadResource.Fetcher.self) ?? .host,
+                                              state: f.choice("state", Presence.self) ?? .present))
+        case .archive:
+            return archive(name, f)
         case .pamLimits:
             let limit = PamLimitResource(name, domain: f.string("domain") ?? "*", type: f.choice("type", PamLimitResource.LimitType.self) ?? .both,
                                          item: f.string("item") ?? "", value: f.scalarText("value") ?? "", state: f.choice("state", Presence.self) ?? .present)
@@ -300,6 +334,40 @@ struct ResourceReader {
             f.error("apt_repository '\(name)' names no key to check its packages with", hint: "add `key: FILE` with `fingerprint:`, or `signed_by: KEYRING` on the host", field: nil)
         }
         return .aptRepository(repository)
+    }
+
+    private func mount(_ name: String, _ f: Fields) -> ResourceSpec? {
+        let state = f.choice("state", MountResource.State.self) ?? .mounted
+        let source = f.string("src"), fstype = f.string("fstype"), options = f.string("opts") ?? "defaults"
+        if state == .mounted || state == .present {
+            if source == nil { f.error("mount '\(name)' needs `src:` (what is mounted)", hint: "a device, UUID=…, LABEL=…, server:/export or tmpfs", field: nil) }
+            if fstype == nil { f.error("mount '\(name)' needs `fstype:`", hint: "e.g. `fstype: ext4`, `tmpfs`, `nfs`", field: nil) }
+        }
+        for (key, value) in [("src", source), ("fstype", fstype)] {
+            if let value, value.isEmpty || (key == "fstype" && value.contains(where: \.isWhitespace)) || value.contains("\n") {
+                f.error("`\(key)` of mount '\(name)' is empty or holds a blank", hint: "fstab's fields are single words", field: key)
+            }
+        }
+        if !options.contains("{{"), let problem = MountResource.problem(options: options) {
+            f.error("`opts` of mount '\(name)' \(problem)", hint: "e.g. `opts: noatime,nodev,nosuid`", field: "opts")
+        }
+        return .mount(MountResource(name, source: source ?? "", fstype: fstype ?? "", options: options, dump: f.int("dump", 0...9) ?? 0,
+                                    passno: f.int("passno", 0...9) ?? 0, state: state))
+    }
+
+    private func archive(_ name: String, _ f: Fields) -> ResourceSpec? {
+        let source = f.string("src") ?? ""
+        let format = f.fields["format"] != nil ? f.choice("format", ArchiveResource.Format.self) : ArchiveResource.Format(suffixOf: source)
+        if format == nil && !source.contains("{{") {
+            f.error("archive '\(name)': the format of '\(source)' is not known from its name",
+                    hint: "say `format: tar` or `format: zip` (tar takes .tar, .tar.gz, .tgz, .tar.xz, .tar.bz2, .tar.zst)", field: "src")
+        }
+        let strip = f.int("strip_components", 0...32) ?? 0
+        if strip > 0 && format == .zip {
+            f.error("`strip_components` of archive '\(name)' works on tar archives only", hint: "unzip cannot drop leading folders", field: "strip_components")
+        }
+        return .archive(ArchiveResource(name, source: source, format: f.choice("format", ArchiveResource.Format.self), creates: f.string("creates"), stripComponents: strip,
+                                        owner: f.string("owner"), group: f.string("group")))
     }
 
     private func systemdUnit(_ name: String, _ f: Fields) -> ResourceSpec? {
@@ -406,6 +474,25 @@ private final class Fields {
         let items = source.stringList(node, what: "`\(key)` of \(what)").map(\.0)
         _ = track(items)
         return items
+    }
+
+    /// A mapping of names to scalar text (`params: { key: value }`), in no particular order.
+    func stringMap(_ key: String) -> [String: String] {
+        guard let node = fields[key] else { return [:] }
+        guard case .mapping(let mapping) = node else {
+            error("`\(key)` of \(what) must be a mapping", hint: "write `\(key): { name: value }`", field: key)
+            return [:]
+        }
+        var result: [String: String] = [:]
+        for (k, v) in mapping {
+            guard let name = k.string, case .scalar(let scalar) = v, v.null == nil else {
+                source.error("an entry of `\(key)` of \(what) must be `name: value`", hint: "values are numbers or words", node: v)
+                failed = true
+                continue
+            }
+            result[name] = scalar.string
+        }
+        return result
     }
 
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {

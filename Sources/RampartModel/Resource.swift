@@ -9,6 +9,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case systemdUnit = "systemd_unit", line, block
     case aptRepository = "apt_repository", aptPreference = "apt_preference", ini
     case cron, timezone, pamLimits = "pam_limits", alternatives, locale
+    case mount, kernelModule = "kernel_module", download, archive
 }
 
 /// A resource's identity on one host: its kind and name. Two resources with the same identity
@@ -108,6 +109,10 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
     case pamLimits(PamLimitResource)
     case alternatives(AlternativesResource)
     case locale(LocaleResource)
+    case mount(MountResource)
+    case kernelModule(KernelModuleResource)
+    case download(DownloadResource)
+    case archive(ArchiveResource)
 
     /// The description itself, whatever its kind.
     public var description: any ResourceDescription {
@@ -138,6 +143,10 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .pamLimits(let r): return r
         case .alternatives(let r): return r
         case .locale(let r): return r
+        case .mount(let r): return r
+        case .kernelModule(let r): return r
+        case .download(let r): return r
+        case .archive(let r): return r
         }
     }
 

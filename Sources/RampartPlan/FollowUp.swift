@@ -5,9 +5,9 @@ import RampartModel
 /// after it; else at the end.
 enum FollowUp {
     /// `owedAlready`: resources that owe it before any step (the facts say so). `owes`: whether a
-    /// changed resource owes it. `needs`: whether a step must run after it, given what is owed.
+    /// resource owes it after the step changed it. `needs`: whether a step must run after it, given what is owed.
     /// `make`: the step, for what it settles and whether that includes `owedAlready`.
-    static func place(in steps: [Step], owedAlready: [ResourceID] = [], owes: (ResourceID) -> Bool,
+    static func place(in steps: [Step], owedAlready: [ResourceID] = [], owes: (ResourceID, Step) -> Bool,
                       needs: (Step, [ResourceID]) -> Bool, make: ([ResourceID], Bool) -> Step) -> [Step] {
         var owed = owedAlready
         var includesAlready = !owed.isEmpty
@@ -20,7 +20,7 @@ enum FollowUp {
         for step in steps {
             if !owed.isEmpty && needs(step, owed) { settle() }
             result.append(step)
-            for id in step.resources where owes(id) && !owed.contains(id) { owed.append(id) }
+            for id in step.resources where owes(id, step) && !owed.contains(id) { owed.append(id) }
         }
         if !owed.isEmpty { settle() }
         return result

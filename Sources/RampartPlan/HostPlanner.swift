@@ -95,6 +95,10 @@ public enum HostPlanner {
         case .locale(let l): return LocalePlanner.plan(l, resource, &context)
         case .aptRepository(let r): return AptRepositoryPlanner.plan(r, resource, &context)
         case .aptPreference(let p): return GeneratedFilePlanner.plan(path: p.path, content: p.content, state: p.state, resource, &context)
+        case .mount(let m): return MountPlanner.plan(m, resource, &context)
+        case .kernelModule(let k): return KernelModulePlanner.plan(k, resource, &context)
+        case .download(let d): return DownloadPlanner.plan(d, resource, &context)
+        case .archive(let a): return ArchivePlanner.plan(a, resource, &context)
         }
     }
 
@@ -137,6 +141,10 @@ public enum HostPlanner {
                 if let step = GeneratedFilePlanner.deleteStep(AptPreferenceResource.directory + "/" + id.name, id, context) { steps.append(step) }
             case .cron:
                 if let step = GeneratedFilePlanner.deleteStep(CronResource.path(id.name), id, context) { steps.append(step) }
+            case .kernelModule:
+                steps += KernelModulePlanner.deleteSteps(id.name, id, context)
+            case .download:
+                if context.facts.files[id.name] != nil { steps.append(FilePlanner.deleteStep(id.name, id)) }
             case .pamLimits:
                 if let step = GeneratedFilePlanner.deleteStep(PamLimitResource.path(id.name), id, context) { steps.append(step) }
             case .mysqlUser:
@@ -150,9 +158,11 @@ public enum HostPlanner {
                                       script: StepScript(converged: nil, change: MySQL.runner),
                                       payload: .text("DROP USER IF EXISTS \(MySQL.account(parts[0], parts[1]));\n")))
                 }
-            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block, .ini, .timezone, .alternatives, .locale:
+            case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block, .ini, .timezone, .alternatives, .locale,
+                 .mount, .archive:
                 // Databases are never dropped by pruning: their data is not configuration. An
-                // edit of someone else's file stays as it is (as Ansible's): `state: absent` undoes it.
+                // edit of someone else's file stays as it is (as Ansible's): `state: absent` undoes
+                // it. Mounts stay mounted and unpacked files stay (they may hold data).
                 continue
             }
         }

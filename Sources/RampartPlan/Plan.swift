@@ -28,6 +28,9 @@ public enum Payload: Sendable, Hashable, Codable {
     /// An edit of a file that only exists once earlier steps ran (a package's config file): the
     /// applier reads the file, makes the edit and sends the result (`FileEditPlanner.payload`).
     case edit(path: String, edit: FileEdit)
+    /// A file the control node fetches at apply time (from its download cache), checked
+    /// against `sha256` before it is sent.
+    case download(url: String, sha256: String)
 }
 
 /// One change on one host: what, why, and the script that makes it so.

@@ -91,6 +91,25 @@ struct ProbeParserTests {
         #expect(LocaleResource("de_DE.UTF-8").normalized == "de_DE.utf8" && LocaleResource("sr_RS.UTF-8@latin").normalized == "sr_RS.utf8@latin")
     }
 
+    @Test func mountsFromProcSelfMounts() throws {
+        // Captured on web2 with the library's tmpfs and a read-only one whose mount point has a space.
+        let specs: [ResourceSpec] = [.mount(MountResource("/srv/rampart-lab-scratch", source: "tmpfs", fstype: "tmpfs")),
+                                     .mount(MountResource("/srv/data files", source: "tmpfs", fstype: "tmpfs")),
+                                     .mount(MountResource("/srv/not-mounted", source: "tmpfs", fstype: "tmpfs"))]
+        let facts = try Self.parse("web2-mounts", with: MountProbe.self, Self.catalog(specs))
+        #expect(facts.mounts?["/srv/rampart-lab-scratch"] == MountFact(source: "tmpfs", fstype: "tmpfs", options: "rw,nosuid,nodev,relatime,size=8192k"))
+        #expect(facts.mounts?["/srv/data files"]?.readOnly == true, "octal escapes decoded, ro seen")
+        #expect(facts.mounts?["/srv/not-mounted"] == nil && facts.mounts?.count == 2, "only the asked mount points, absent when not mounted")
+    }
+
+    @Test func kernelModulesInAContainerAreNotVisible() throws {
+        // web2 is an nspawn container: no /proc/modules (nor /sys/module).
+        let facts = try Self.parse("web2-modules", with: KernelModuleProbe.self, Self.catalog([.kernelModule(KernelModuleResource("br_netfilter"))]))
+        #expect(facts.kernelModules == KernelModuleFacts(visible: false, loaded: []))
+        let visible = KernelModuleProbe.parse("K|nf_tables\nK|overlay\nK|br_netfilter\n", names: ["br_netfilter", "dummy"])
+        #expect(visible == KernelModuleFacts(visible: true, loaded: ["br_netfilter"]))
+    }
+
     @Test func aUnitThatDoesNotExistIsNotFound() throws {
         let names = ["cron", "no-such-unit", "nftables"]
         let facts = try Self.parse("web1-services-missing", with: ServiceProbe.self, Self.catalog(names.map { .service(ServiceResource($0)) }))

@@ -1,20 +1,39 @@
 import Foundation
+import RampartEngine
 import Testing
 
 /// The resource library on web2 (Fixtures/library/playbooks/library.yml): systemd units with a timer, a
 /// drop-in whose daemon-reload comes before cron's restart, a mask, line and block edits of
 /// Debian's own files, and an edit of a file sysstat ships, made at apply time in the same run.
 /// Applied, re-planned to nothing in one exec, drifted by hand and fixed, then taken back
-/// (library-undone.yml) — and MariaDB's UMASK drop-in of the site checked on db2.
+/// (library-undone.yml) — and MariaDB's UMASK drop-in of the site checked on db2. Downloads come
+/// from the control node's bridge address, served by Debian's busybox httpd.
 enum ResourceLibraryLabChecks {
     static let library = "Tests/RampartLabTests/Fixtures/library/playbooks/library.yml"
     static let undone = "Tests/RampartLabTests/Fixtures/library/playbooks/library-undone.yml"
+    static let downloads = "Tests/RampartLabTests/Fixtures/library/downloads"
+    /// The playbook's URLs name this address and port; the tarball's SHA-256 is pinned there too.
+    static let server = "10.231.77.1:8079"
+    static let tarballSHA256 = "7dc2ddba68a2849ce63fcccf3ca04b737442aa212a1be12f32025adfc65f2c0f"
 
     static func run() throws {
+        let httpd = Process()
+        httpd.executableURL = URL(fileURLWithPath: "/usr/bin/busybox")
+        httpd.arguments = ["httpd", "-f", "-p", server, "-h", packageRoot.appendingPathComponent(downloads).path]
+        try httpd.run()
+        // SIGKILL: the test process blocks SIGTERM, and its children inherit the mask.
+        defer { kill(httpd.processIdentifier, SIGKILL); httpd.waitUntilExit() }
+        // The control node's fetch is proven by its cache entry appearing.
+        let cached = DownloadCache.defaultDirectory + "/" + tarballSHA256
+        try? FileManager.default.removeItem(atPath: cached)
+
         var applied = Scenario("resource library applied")
         let apply = try rampart(["apply", "-i", labInventory, library, "--yes", "--limit", "web2"])
         applied.expect(apply.status == 0, "apply:\n\(apply.stdout)\n\(apply.stderr)")
-        applied.expect(apply.stdout.components(separatedBy: "daemon-reload").count - 1 == 1, "one daemon-reload:\n\(apply.stdout)")
+        applied.expect(apply.stdout.components(separatedBy: "daemon-reload").count - 1 == 2 && apply.stdout.contains("daemon-reload (fstab changed)"),
+                       "one daemon-reload for the units, one after fstab changed:\n\(apply.stdout)")
+        applied.expect(apply.stdout.contains("cannot see its kernel's modules"), "the container note for the kernel module:\n\(apply.stdout)")
+        applied.expect(FileManager.default.fileExists(atPath: cached), "the control node's download cache lacks \(cached)")
         applied.expect(apply.stdout.components(separatedBy: "apt-get update (package sources changed)").count - 1 == 1, "one apt-get update:\n\(apply.stdout)")
         let state = try EngineLabChecks.exec("web2", """
         systemctl show cron -p Environment; systemctl is-enabled rampart-lab-never.service; systemctl is-active rampart-lab-stamp.timer
@@ -26,8 +45,16 @@ enum ResourceLibraryLabChecks {
         cat /etc/cron.d/rampart-rampart-lab /etc/security/limits.d/rampart-rampart-lab.conf; date +%Z; cat /etc/timezone
         sed -n '/^\\[Journal\\]/,$p' /etc/systemd/journald.conf | grep -x 'SystemMaxUse=100M'
         update-alternatives --query pager | grep '^Value:'; locale -a | grep -E '^(de_DE|en_US)'; cat /etc/default/locale
+        findmnt -rn -o FSTYPE,OPTIONS /srv/rampart-lab-scratch; grep rampart-lab-scratch /etc/fstab
+        cat /etc/modules-load.d/rampart-rampart_lab_dummy.conf /etc/modprobe.d/rampart-rampart_lab_dummy.conf
+        /opt/rampart-lab-tool/bin/rampart-lab-tool; stat -c '%n %U %a' /opt/rampart-lab-tool/bin/rampart-lab-tool /var/cache/rampart-lab/by-control-node.tar.gz
+        sha256sum /var/cache/rampart-lab/*.tar.gz
         """)
-        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n", "\nSystemMaxUse=100M", "Value: /bin/more", "de_DE.utf8\nen_US.utf8", "LANG=en_US.UTF-8"] {
+        for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n", "\nSystemMaxUse=100M", "Value: /bin/more", "de_DE.utf8\nen_US.utf8", "LANG=en_US.UTF-8",
+                         "tmpfs rw,", "size=8192k", "tmpfs /srv/rampart-lab-scratch tmpfs size=8m,mode=1777,nodev,nosuid 0 0",
+                         "\nrampart_lab_dummy\n", "options rampart_lab_dummy numdummies=2", "rampart-lab-tool 1.0",
+                         "/opt/rampart-lab-tool/bin/rampart-lab-tool root 755", "/var/cache/rampart-lab/by-control-node.tar.gz root 600",
+                         "\(tarballSHA256)  /var/cache/rampart-lab/by-control-node.tar.gz", "\(tarballSHA256)  /var/cache/rampart-lab/rampart-lab-tool-1.0.tar.gz"] {
             applied.expect(state.contains(expected), "web2 lacks '\(expected)':\n\(state)")
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
@@ -37,7 +64,7 @@ enum ResourceLibraryLabChecks {
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")
         let umask = try EngineLabChecks.exec("db2", "stat -c '%a' /var/lib/mysql/master.info; systemctl show mariadb -p Environment -p NeedDaemonReload")
         applied.expect(umask.hasPrefix("640\n") && umask.contains("UMASK=0640") && umask.contains("NeedDaemonReload=no"), "db2: \(umask)")
-        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, ini, cron, pam_limits, timezone, alternatives, 2 locales + LANG; re-plan empty, 1 exec; db2 master.info 0640")
+        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, ini, cron, pam_limits, timezone, alternatives, 2 locales + LANG, a tmpfs in fstab and mounted (its own daemon-reload), a kernel module's files, a tarball downloaded by the host (curl) and by the control node (cached), unpacked (strip 1, root-owned); re-plan empty, 1 exec; db2 master.info 0640")
 
         var drift = Scenario("resource library drift fixed")
         _ = try EngineLabChecks.exec("web2", """
@@ -47,20 +74,30 @@ enum ResourceLibraryLabChecks {
         sed -i 's/^\\*    hard nofile 65535$/*    hard nofile 1024/' /etc/security/limits.conf
         rm /etc/apt/sources.list.d/rampart-lab-backports.sources
         ln -sfn /usr/share/zoneinfo/Asia/Tokyo /etc/localtime
+        umount /srv/rampart-lab-scratch; sed -i 's/size=8m,mode=1777/size=4m,mode=1777/' /etc/fstab
+        rm /etc/modules-load.d/rampart-rampart_lab_dummy.conf /opt/rampart-lab-tool/bin/rampart-lab-tool
+        echo tampered >> /var/cache/rampart-lab/by-control-node.tar.gz
         echo ok
         """)
         let planned = try rampart(["plan", "-i", labInventory, library, "--limit", "web2", "--detailed-exitcode"])
         for expected in ["systemd_unit:cron.service.d/rampart-lab.conf", "daemon-reload (a unit file changed on disk", "mask (link to /dev/null)",
-                         "replace line", "insert at line", "update the block", "apt-get update (package sources changed)", "target /usr/share/zoneinfo/Asia/Tokyo → /usr/share/zoneinfo/Europe/Paris", "-*    hard nofile 1024", "+*    hard nofile 65535", "restart"] {
+                         "replace line", "insert at line", "update the block", "apt-get update (package sources changed)", "target /usr/share/zoneinfo/Asia/Tokyo → /usr/share/zoneinfo/Europe/Paris", "-*    hard nofile 1024", "+*    hard nofile 65535", "restart",
+                         "update the fstab entry of /srv/rampart-lab-scratch", "+tmpfs /srv/rampart-lab-scratch tmpfs size=8m,mode=1777,nodev,nosuid 0 0",
+                         "mount tmpfs (tmpfs)", "kernel_module:rampart_lab_dummy", "download again (the file's hash differs)",
+                         "unpack /var/cache/rampart-lab/rampart-lab-tool-1.0.tar.gz (/opt/rampart-lab-tool/bin/rampart-lab-tool is missing)"] {
             drift.expect(planned.stdout.contains(expected), "the drift plan lacks '\(expected)':\n\(planned.stdout)")
         }
         drift.expect(planned.status == 2, "plan exit \(planned.status)")
         let fix = try rampart(["apply", "-i", labInventory, library, "--yes", "--limit", "web2"])
         drift.expect(fix.status == 0, "fix:\n\(fix.stdout)\n\(fix.stderr)")
         drift.expect(try rampart(["plan", "-i", labInventory, library, "--limit", "web2", "--detailed-exitcode"]).status == 0, "not converged after the fix")
-        let fixed = try EngineLabChecks.exec("web2", "systemctl show cron -p Environment; systemctl is-enabled rampart-lab-never.service; grep -c 'nofile 65535' /etc/security/limits.conf")
-        drift.expect(fixed.contains("RAMPART_LAB=1") && fixed.contains("masked") && fixed.contains("2"), "web2 after the fix: \(fixed)")
-        drift.finish("drop-in, mask, 2 line edits and the block drifted by hand: planned with diffs, fixed, re-plan empty")
+        let fixed = try EngineLabChecks.exec("web2", """
+        systemctl show cron -p Environment; systemctl is-enabled rampart-lab-never.service; grep -c 'nofile 65535' /etc/security/limits.conf
+        findmnt -rn -o OPTIONS /srv/rampart-lab-scratch; /opt/rampart-lab-tool/bin/rampart-lab-tool; sha256sum < /var/cache/rampart-lab/by-control-node.tar.gz
+        """)
+        drift.expect(fixed.contains("RAMPART_LAB=1") && fixed.contains("masked") && fixed.contains("2\n") && fixed.contains("size=8192k")
+                     && fixed.contains("rampart-lab-tool 1.0") && fixed.contains(tarballSHA256), "web2 after the fix: \(fixed)")
+        drift.finish("drop-in, mask, 2 line edits, the block, fstab + an unmount, a module's file, a download and an unpacked file drifted by hand: planned with diffs, fixed, re-plan empty")
 
         var undo = Scenario("resource library taken back")
         let back = try rampart(["apply", "-i", labInventory, undone, "--yes", "--limit", "web2"])
@@ -78,6 +115,12 @@ enum ResourceLibraryLabChecks {
                     && lines[4].hasSuffix(":0") && lines[5].hasSuffix(":0") && lines[6] == "0" && !lines[7].hasPrefix("ii")
                     && lines.count >= 11 && lines[8] == "0" && lines[9] == "/usr/share/zoneinfo/Etc/UTC" && lines[10] == "0"
                     && lines.count >= 13 && lines[11] == "/usr/bin/less" && lines.contains("LANG=C.UTF-8"), "web2 after undo:\n\(gone)")
-        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, ini key removed, cron job and limit pruned, time zone back to UTC, pager back to less, LANG C.UTF-8, sysstat removed")
+        let unmounted = try EngineLabChecks.exec("web2", """
+        grep -c rampart-lab-scratch /etc/fstab; [ -e /srv/rampart-lab-scratch ] && echo there || echo gone
+        ls /etc/modules-load.d /etc/modprobe.d | grep -c rampart-; ls /var/cache/rampart-lab | wc -l; [ -e /opt/rampart-lab-tool ] && echo tool || echo none
+        true
+        """)
+        undo.expect(unmounted == "0\ngone\n0\n0\nnone\n", "web2 after undo (fstab, mount point, module files, downloads, unpacked tool):\n\(unmounted)")
+        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, ini key removed, cron job and limit pruned, time zone back to UTC, pager back to less, LANG C.UTF-8, sysstat removed, the mount out of fstab and unmounted, the module's files, the downloads and the unpacked tool gone")
     }
 }

@@ -68,4 +68,25 @@ struct FileEditTests {
         #expect(throws: FileEdit.Failure.self) { try edit.payload(editing: nil) }
         #expect(throws: FileEdit.Failure.self) { try edit.payload(editing: [0xff, 0xfe]) }
     }
+
+    @Test func fstabEntriesAreMatchedByMountPointAndCompareByField() throws {
+        let fstab = "# <file system> <mount point> <type> <options> <dump> <pass>\nUUID=1b2c / ext4 errors=remount-ro 0 1\n#tmpfs /srv/x tmpfs ro 0 0\n"
+            + "tmpfs\t/srv/x\ttmpfs\tsize=8m\n"
+        let same = FileEdit.mount(MountResource("/srv/x", source: "tmpfs", fstype: "tmpfs", options: "size=8m"))
+        #expect(try same.applied(to: fstab).summary == nil, "tabs and fstab(5)'s default dump/pass are the same entry")
+        let bigger = FileEdit.mount(MountResource("/srv/x", source: "tmpfs", fstype: "tmpfs", options: "size=16m"))
+        let edited = try bigger.applied(to: fstab)
+        #expect(edited.summary == "update the fstab entry of /srv/x (line 4)")
+        #expect(edited.text.hasSuffix("#tmpfs /srv/x tmpfs ro 0 0\ntmpfs /srv/x tmpfs size=16m 0 0\n"), "the comment is kept:\n\(edited.text)")
+        #expect(try bigger.applied(to: edited.text).summary == nil)
+        let gone = try FileEdit.mount(MountResource("/srv/x", source: "", fstype: "", state: .absent)).applied(to: fstab + "tmpfs /srv/x tmpfs size=1m 0 0\n")
+        #expect(gone.summary == "remove /srv/x from fstab" && !gone.text.contains("\ttmpfs") && gone.text.contains("#tmpfs /srv/x"))
+        #expect(try FileEdit.mount(MountResource("/srv/x", source: "", fstype: "", state: .unmounted)).applied(to: fstab).summary == nil)
+    }
+
+    @Test func fstabFieldsAreOctalEscaped() {
+        let m = MountResource("/srv/data files", source: "//nas/share\\x", fstype: "cifs")
+        #expect(m.fstabLine == "//nas/share\\134x /srv/data\\040files cifs defaults 0 0")
+        #expect(MountResource.unescaped("/srv/data\\040files") == "/srv/data files" && MountResource.unescaped("a\\13") == "a\\13")
+    }
 }

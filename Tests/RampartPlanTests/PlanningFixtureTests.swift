@@ -15,7 +15,8 @@ struct PlanningFixtureTests {
 
     @Test func thereIsAFixtureForEveryCommonKind() {
         for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall",
-                     "systemd-unit", "line", "block", "when", "apt-repository", "ini", "cron", "alternatives", "locale"] {
+                     "systemd-unit", "line", "block", "when", "apt-repository", "ini", "cron", "alternatives", "locale",
+                     "mount", "kernel-module", "download", "archive"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -129,6 +130,16 @@ enum FixtureFacts {
             let p = value.split(separator: " ").map(String.init)
             facts.systemdUnits[name] = SystemdUnitFact(loadState: p[0], needsDaemonReload: p.contains("stale"))
         }
+        // `mounts: { /srv/scratch: "tmpfs tmpfs rw,relatime" }` (source, fstype, the kernel's options).
+        if let mounts = object["mounts"] as? [String: String] {
+            facts.mounts = mounts.mapValues { value in
+                let p = value.split(separator: " ").map(String.init)
+                return MountFact(source: p[0], fstype: p.count > 1 ? p[1] : "", options: p.count > 2 ? p[2] : "rw")
+            }
+        }
+        // `modules: [br_netfilter]` (the loaded ones), or `modules: hidden` (a container).
+        if let modules = object["modules"] as? [String] { facts.kernelModules = KernelModuleFacts(visible: true, loaded: modules) }
+        if object["modules"] as? String == "hidden" { facts.kernelModules = KernelModuleFacts(visible: false, loaded: []) }
         facts.commandsDue = object["due"] as? [String: Bool] ?? [:]
         // `os: "ubuntu 24.04 noble debian"` (id, version, codename, ID_LIKE); `machine: "amd64 2 4096"` (arch, CPUs, MiB).
         if let os = (object["os"] as? String)?.split(separator: " ").map(String.init), os.count >= 2 {

@@ -25,6 +25,11 @@ enum FileProbe: FactProbe {
             add(path)
             if !hashed.contains(path) { hashed.append(path); edited.append(path) }
         }
+        /// A file whose hash alone is wanted (a download, an archive, its marker): content never fetched.
+        func hashes(_ path: String) {
+            add(path)
+            if !hashed.contains(path) { hashed.append(path) }
+        }
         for resource in catalog.resources {
             switch resource.spec {
             case .file(let f):
@@ -60,6 +65,16 @@ enum FileProbe: FactProbe {
                 add(t.zoneinfo)
                 generated(TimezoneResource.timezoneFile, t.name + "\n")
             case .ini(let i): edits(i.path)
+            case .mount(let m): if m.inFstab != nil { edits(MountResource.fstab) }
+            case .kernelModule(let k):
+                if let content = k.loadContent { generated(k.loadPath, content) } else { add(k.loadPath) }
+                if let content = k.optionsContent { generated(k.optionsPath, content) } else { add(k.optionsPath) }
+            case .download(let d): hashes(d.path)
+            case .archive(let a):
+                add(a.path)
+                hashes(a.source)
+                hashes(HostPaths.archiveMarker(a.path))
+                if let creates = a.creates { add(creates) }
             case .line(let l): edits(l.path)
             case .block(let b): edits(b.path)
             case .certificate(let c):

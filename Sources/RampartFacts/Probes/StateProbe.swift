@@ -16,7 +16,7 @@ enum StateProbe: FactProbe {
         [ -r \(manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
         \(skip)k=${l%%:*}; n=${l#*:}
         case "$k" in
-        file) \(ProbeLines.find("\"$n\"")); [ -e "\(HostPaths.original(""))$n" ] && printf 'O|%s\\n' "$n" ;;
+        file|download) \(ProbeLines.find("\"$n\"")); [ -e "\(HostPaths.original(""))$n" ] && printf 'O|%s\\n' "$n" ;;
         directory|symlink) \(ProbeLines.find("\"$n\"")) ;;
         package) \(ProbeLines.dpkg("\"$n\"", prefix: "P|")) ;;
         service) printf 'V|%s|%s\\n' "$n" "$(systemctl show -p LoadState,ActiveState,UnitFileState --value -- "$n.service" 2>/dev/null | tr '\\n' '|')" ;;
@@ -28,6 +28,7 @@ enum StateProbe: FactProbe {
         apt_preference) \(ProbeLines.find("\"\(AptPreferenceResource.directory)/$n\"")) ;;
         cron) \(ProbeLines.find("\"\(CronResource.path("$n"))\"")) ;;
         pam_limits) \(ProbeLines.find("\"\(PamLimitResource.path("$n"))\"")) ;;
+        kernel_module) \(ProbeLines.find("\"\(KernelModuleResource.loadPath("$n"))\" \"\(KernelModuleResource.optionsPath("$n"))\"")) ;;
         esac
         done 2>/dev/null < \(manifest)
         true

@@ -34,7 +34,7 @@ enum AptRepositoryPlanner {
     /// Inserts one `apt-get update` after the source changes of `steps`, before the first later
     /// package install (or at the end).
     static func placeUpdate(in steps: [Step], _ context: PlanContext) -> [Step] {
-        FollowUp.place(in: steps, owes: { $0.kind == .aptRepository },
+        FollowUp.place(in: steps, owes: { id, _ in id.kind == .aptRepository },
                        needs: { step, _ in step.action != .delete && step.resources.contains { $0.kind == .package } },
                        make: { owed, _ in updateStep(owed, context) })
     }

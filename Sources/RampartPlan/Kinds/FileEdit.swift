@@ -10,6 +10,8 @@ public enum FileEdit: Sendable, Hashable, Codable {
     case line(LineResource)
     case block(BlockResource)
     case ini(IniResource)
+    /// A mount's line in /etc/fstab.
+    case mount(MountResource)
 
     public struct Failure: Error, Sendable {
         public var message: String
@@ -25,6 +27,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         case .line(let l): summary = try Self.edit(&lines, l)
         case .block(let b): summary = try Self.edit(&lines, b)
         case .ini(let i): summary = Self.edit(&lines, i)
+        case .mount(let m): summary = Self.edit(&lines, m)
         }
         guard let summary else { return (old ?? "", nil) }
         return (lines.text, old == nil ? "create the file, \(summary)" : summary)
@@ -36,6 +39,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         case .line(let l): return l.path
         case .block(let b): return b.path
         case .ini(let i): return i.path
+        case .mount: return MountResource.fstab
         }
     }
 
@@ -45,6 +49,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         case .line(let l): return l.validate
         case .block(let b): return b.validate
         case .ini(let i): return i.validate
+        case .mount: return nil
         }
     }
 
@@ -54,6 +59,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         case .line(let l): return l.create
         case .block(let b): return b.create
         case .ini(let i): return i.create
+        case .mount: return true
         }
     }
 
@@ -62,6 +68,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
         case .line(let l): return l.text?.isSensitive == true
         case .block(let b): return b.content.isSensitive
         case .ini(let i): return i.value?.isSensitive == true
+        case .mount: return false
         }
     }
 
@@ -198,5 +205,34 @@ public enum FileEdit: Sendable, Hashable, Codable {
             lines.items.insert(wanted, at: at)
             return "add \(i.key) at line \(at + 1)"
         }
+    }
+
+    /// The entry whose mount point (second field) is the mount's: the first one set to the
+    /// mount's fields (left alone when they already say the same, however spaced), any later
+    /// duplicates removed; comments never touched.
+    static func edit(_ lines: inout Lines, _ m: MountResource) -> String? {
+        func fields(_ line: String) -> [Substring]? {
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = f.first, !first.hasPrefix("#"), f.count >= 2 else { return nil }
+            return f
+        }
+        let matching = lines.items.indices.filter { fields(lines.items[$0]).map { MountResource.unescaped($0[1]) == m.path } ?? false }
+        guard let wanted = m.inFstab else { return nil }
+        if !wanted {
+            guard !matching.isEmpty else { return nil }
+            for index in matching.reversed() { lines.items.remove(at: index) }
+            return "remove \(m.path) from fstab"
+        }
+        guard let first = matching.first else {
+            lines.items.append(m.fstabLine)
+            return "add \(m.path) to fstab"
+        }
+        var have = fields(lines.items[first])!.map(String.init)
+        while have.count >= 4 && have.count < 6 { have.append("0") }  // fstab(5): dump and pass default to 0
+        let same = have == m.fstabLine.split(separator: " ").map(String.init)
+        if same && matching.count == 1 { return nil }
+        for index in matching.dropFirst().reversed() { lines.items.remove(at: index) }
+        lines.items[first] = m.fstabLine
+        return same ? "remove duplicate fstab entries of \(m.path)" : "update the fstab entry of \(m.path) (line \(first + 1))"
     }
 }

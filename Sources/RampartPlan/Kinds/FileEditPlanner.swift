@@ -21,9 +21,10 @@ enum FileEditPlanner {
         }
         let file = FileResource(path, validate: edit.validate)
         if context.facts.assumed {
+            // (Its payload says what the edit is, as an apply-time edit's would.)
             return [Step([id], .update, summary: "edit \(path)",
                          script: Script.make(converged: nil, change: "echo 'planned offline: plan against the host' >&2; exit 1"),
-                         note: "the file's current content is known after apply")]
+                         payload: .edit(path: path, edit: edit), note: "the file's current content is known after apply")]
         }
         if context.deferredEdits.contains(path) {
             return [deferred(edit, file, because: "an earlier edit of this plan is made at apply time", id, &context)]

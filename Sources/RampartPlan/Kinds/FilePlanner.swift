@@ -118,8 +118,9 @@ enum FilePlanner {
     /// `sha256` nil: the content is only known at apply time, and stdin starts with a line
     /// `SHA256 OLD` (the new content's hash, and the hash of the content it was made from or
     /// `absent`), which the script checks before it writes (an edit made at apply time).
+    /// `fetch`: shell lines that put the content into `"$tmp"` and check it, instead of stdin.
     static func writeScript(_ f: FileResource, sha256: String?, owner: String?, group: String?, mode: String?, keepOriginal: Bool,
-                            _ context: PlanContext) -> StepScript {
+                            fetch: String? = nil, _ context: PlanContext) -> StepScript {
         let p = Script.q(f.path)
         let directory = Script.q(f.path.nsPath.directory)
         let backup = Script.q(backupRoot + f.path)
@@ -129,7 +130,7 @@ enum FilePlanner {
         // The content arrives on stdin; a run killed mid-transfer ends it early, so the bytes are
         // checked against the planned hash before anything uses them (never a half-written file).
         let incomplete = "{ echo 'the content arrived incomplete (connection lost?); nothing changed' >&2; exit 1; }"
-        let receive = sha256.map { ["cat > \"$tmp\"", "[ \"$(sha256sum < \"$tmp\")\" = '\($0)  -' ] || \(incomplete)"] }
+        let receive = fetch.map { [$0] } ?? sha256.map { ["cat > \"$tmp\"", "[ \"$(sha256sum < \"$tmp\")\" = '\($0)  -' ] || \(incomplete)"] }
             ?? ["IFS=' ' read -r want old || \(incomplete)", "cat > \"$tmp\"", "[ \"$(sha256sum < \"$tmp\")\" = \"$want  -\" ] || \(incomplete)"]
         let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT"] + receive + [
                         "if [ -e \(p) ]; then chown --reference=\(p) \"$tmp\"; chmod --reference=\(p) \"$tmp\"; else chmod 0644 \"$tmp\"; fi"]

@@ -53,25 +53,29 @@ enum SystemdUnitPlanner {
     }
 
     /// Inserts the `daemon-reload` steps the unit changes of `steps` (and units systemd already
-    /// holds stale, per its `NeedDaemonReload`) owe: before the first later step that needs
-    /// systemd to have them, and again only if a unit changed after that reload.
+    /// holds stale, per its `NeedDaemonReload`) owe: before the first later step that needs it
+    /// to have them, and again only if a unit changed after that reload. A changed /etc/fstab
+    /// owes one too (systemd makes its mount units from fstab), before the mounts that use it.
     static func placeDaemonReloads(in steps: [Step], _ context: PlanContext) -> [Step] {
         let stale = context.catalog.resources.filter { resource in
             if case .systemdUnit(let u) = resource.spec { return context.facts.systemdUnits[u.unit]?.needsDaemonReload == true }
             return false
         }.map(\.id)
-        return FollowUp.place(in: steps, owedAlready: stale, owes: { $0.kind == .systemdUnit },
-                              needs: { step, owed in needsReload(step, units: Set(owed.map { SystemdUnitResource($0.name).unit })) },
-                              make: reloadStep)
+        return FollowUp.place(in: steps, owedAlready: stale,
+                              owes: { id, step in id.kind == .systemdUnit || (id.kind == .mount && MountPlanner.writesFstab(step)) },
+                              needs: needsReload, make: reloadStep)
     }
 
-    /// A step that starts, stops, restarts or enables one of `units`, or may touch any unit (a
-    /// command, the firewall's confirm timer). Package installs need none: dpkg's maintainer
-    /// scripts reload systemd themselves when they add units.
-    static func needsReload(_ step: Step, units: Set<String>) -> Bool {
-        step.resources.contains { id in
+    /// A step that starts, stops, restarts or enables a unit of `owed`, mounts what a changed
+    /// fstab describes, or may touch any unit (a command, the firewall's confirm timer).
+    /// Package installs need none: dpkg's maintainer scripts reload systemd themselves.
+    static func needsReload(_ step: Step, owed: [ResourceID]) -> Bool {
+        let units = Set(owed.filter { $0.kind == .systemdUnit }.map { SystemdUnitResource($0.name).unit })
+        let fstabChanged = owed.contains { $0.kind == .mount }
+        return step.resources.contains { id in
             switch id.kind {
             case .service: return units.contains(ServiceResource.unit(id.name))
+            case .mount: return fstabChanged && !MountPlanner.writesFstab(step)
             case .command, .firewall: return true
             default: return false
             }
@@ -79,7 +83,8 @@ enum SystemdUnitPlanner {
     }
 
     static func reloadStep(_ units: [ResourceID], stale: Bool) -> Step {
-        Step(units, .reload, summary: stale ? "daemon-reload (a unit file changed on disk since systemd loaded it)" : "daemon-reload",
+        Step(units, .reload, summary: stale ? "daemon-reload (a unit file changed on disk since systemd loaded it)"
+                : units.allSatisfy({ $0.kind == .mount }) ? "daemon-reload (fstab changed)" : "daemon-reload",
              script: Script.make(converged: nil, change: "systemctl daemon-reload"))
     }
 }

@@ -1,0 +1,95 @@
+/// A filesystem: its line in /etc/fstab and, by `state`, whether it is mounted
+/// (ansible.posix.mount's states). Identified by the mount point.
+public struct MountResource: ResourceDescription {
+    public static let kind = ResourceKind.mount
+    public static let fstab = "/etc/fstab"
+
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        /// In fstab and mounted (the mount point made when missing); remounted when its entry changed.
+        case mounted
+        /// In fstab only (mounted at the next boot).
+        case present
+        /// Not mounted; fstab left as it is.
+        case unmounted
+        /// Out of fstab, not mounted, the (empty) mount point removed.
+        case absent
+    }
+
+    /// The mount point.
+    public var path: String
+    /// What is mounted: a device, `UUID=…`, `LABEL=…`, `server:/export`, `tmpfs`.
+    public var source: String
+    public var fstype: String
+    /// fstab's fourth field, comma-separated (`defaults`).
+    public var options: String
+    public var dump: Int
+    public var passno: Int
+    public var state: State
+
+    public init(_ path: String, source: String, fstype: String, options: String = "defaults", dump: Int = 0, passno: Int = 0,
+                state: State = .mounted) {
+        self.path = path
+        self.source = source
+        self.fstype = fstype
+        self.options = options
+        self.dump = dump
+        self.passno = passno
+        self.state = state
+    }
+
+    public var name: String { path }
+
+    /// Whether fstab should hold the entry (nil: left as it is).
+    public var inFstab: Bool? {
+        switch state {
+        case .mounted, .present: return true
+        case .absent: return false
+        case .unmounted: return nil
+        }
+    }
+
+    /// The entry as fstab(5) writes it: fields separated by one space, blanks in fields octal-escaped.
+    public var fstabLine: String {
+        [Self.escaped(source), Self.escaped(path), fstype, options, String(dump), String(passno)].joined(separator: " ")
+    }
+
+    /// fstab's and /proc/mounts' escapes: space, tab, newline and backslash as `\040`-style octal.
+    public static func escaped(_ field: String) -> String {
+        var result = ""
+        for character in field {
+            switch character {
+            case " ": result += "\\040"
+            case "\t": result += "\\011"
+            case "\n": result += "\\012"
+            case "\\": result += "\\134"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// The field a fstab line holds, its octal escapes (`\040`) decoded.
+    public static func unescaped(_ field: Substring) -> String {
+        let raw = Array(field.utf8)
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < raw.count {
+            if raw[index] == UInt8(ascii: "\\"), index + 4 <= raw.count,
+               let value = UInt8(String(decoding: raw[(index + 1)..<(index + 4)], as: UTF8.self), radix: 8) {
+                bytes.append(value)
+                index += 4
+            } else {
+                bytes.append(raw[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Why `options` is not an fstab options field (nil when it is).
+    public static func problem(options: String) -> String? {
+        if options.isEmpty { return "is empty (write `defaults`)" }
+        if options.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) { return "holds a blank: options are comma-separated, no spaces" }
+        return nil
+    }
+}
