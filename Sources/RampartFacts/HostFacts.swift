@@ -151,6 +151,12 @@ public struct AlternativesFact: Sendable, Hashable, Codable {
     public init(value: String, candidates: [String]) { self.value = value; self.candidates = candidates }
 }
 
+extension FileFact {
+    /// Largest file an edit (line, block, ini, fstab) starts from: its content is fetched at
+    /// every plan, so this bounds what a no-op carries (OpenSSH's moduli is 530 KiB).
+    public static let editLimit = 1024 * 1024
+}
+
 public struct MountFact: Sendable, Hashable, Codable {
     public var source: String
     public var fstype: String

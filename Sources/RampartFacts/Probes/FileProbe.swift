@@ -88,13 +88,17 @@ enum FileProbe: FactProbe {
         var script = ProbeLines.find(Sh.words(paths)) + "\n"
         if !hashed.isEmpty {
             let converged = desired.keys.sorted().map { Sh.q("\(desired[$0]!) \($0)") }
-            let fetchable = (desired.keys.sorted() + edited.filter { desired[$0] == nil }).map { "*" + Sh.q(" \($0)") }
+            let diffed = desired.keys.sorted().map { "*" + Sh.q(" \($0)") }
+            let fetched = edited.filter { desired[$0] == nil }.map { "*" + Sh.q(" \($0)") }
             script += "sha256sum -- \(Sh.words(hashed)) 2>/dev/null | while read -r h p; do printf 'H|%s|%s\\n' \"$h\" \"$p\"\n"
-            if !fetchable.isEmpty {
-                // (A pattern nothing matches keeps the first branch valid when no content is desired.)
-                script += "  case \"$h $p\" in \((converged.isEmpty ? ["'\\n'"] : converged).joined(separator: "|"))) ;; \(fetchable.joined(separator: "|")))\n"
+            if !diffed.isEmpty || !fetched.isEmpty {
+                // (A pattern nothing matches keeps a branch valid when it has no paths.)
+                let none = ["'\\n'"]
                 // A file gone since sha256sum read it prints nothing (not an empty old content).
-                script += "    s=$(stat -c %s -- \"$p\" 2>/dev/null) && [ \"$s\" -le \(diffLimit) ] && c=$(base64 -w0 -- \"$p\" 2>/dev/null) && printf 'C|%s|%s\\n' \"$c\" \"$p\" ;; esac\n"
+                let fetch = { (limit: Int) in "s=$(stat -c %s -- \"$p\" 2>/dev/null) && [ \"$s\" -le \(limit) ] && c=$(base64 -w0 -- \"$p\" 2>/dev/null) && printf 'C|%s|%s\\n' \"$c\" \"$p\"" }
+                script += "  case \"$h $p\" in \((converged.isEmpty ? none : converged).joined(separator: "|"))) ;;\n"
+                script += "    \((fetched.isEmpty ? none : fetched).joined(separator: "|"))) \(fetch(FileFact.editLimit)) ;;\n"
+                script += "    \((diffed.isEmpty ? none : diffed).joined(separator: "|"))) \(fetch(diffLimit)) ;; esac\n"
             }
             script += "done\n"
         }

@@ -48,7 +48,7 @@ enum FileEditPlanner {
                 return []
             }
             guard let bytes = fact.content else {
-                context.error("\(path) is larger than 256 KiB or unreadable, so it cannot be edited", hint: "manage it whole with a `file:` resource", resource: id)
+                context.error("\(path) is larger than \(FileFact.editLimit / 1024) KiB or unreadable, so it cannot be edited", hint: "manage it whole with a `file:` resource", resource: id)
                 return []
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {
