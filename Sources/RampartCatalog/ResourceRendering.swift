@@ -270,6 +270,7 @@ struct ResourceRendering {
                 }
             } catch { self.error("\(error)", hint: nil, field: "template") }
             return source
+        case .copy(let from)?: return .copy(from: path(from, "copy_from"))
         case .rendered, nil: return source
         }
     }

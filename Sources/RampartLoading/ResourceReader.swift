@@ -10,7 +10,7 @@ struct ResourceReader {
     static let commonKeys = ["requires", "subscribes", "loop", "when"]
     static let kindKeys: [ResourceKind: [String]] = [
         .package: ["state", "version"],
-        .file: ["content", "template", "owner", "group", "mode", "validate", "state"],
+        .file: ["content", "template", "copy_from", "owner", "group", "mode", "validate", "replace", "state"],
         .directory: ["owner", "group", "mode", "state"],
         .symlink: ["target", "state"],
         .service: ["state", "enabled", "refresh"],
@@ -114,13 +114,17 @@ struct ResourceReader {
             return .package(PackageResource(name, state: f.choice("state", PackageResource.State.self) ?? .present,
                                             version: f.string("version")))
         case .file:
-            let source = f.fileSource()
+            var source = f.fileSource()
+            if let from = f.string("copy_from") {
+                if source != nil { f.error("file '\(name)' has `copy_from` and `content`/`template`", hint: "keep one", field: "copy_from") }
+                source = .copy(from: from)
+            }
             let state = f.choice("state", Presence.self) ?? .present
             if state == .present && source == nil && f.fields["state"] == nil {
-                f.error("file '\(name)' needs `content:` or `template:`", hint: "or `state: absent` to remove it", field: nil)
+                f.error("file '\(name)' needs `content:`, `template:` or `copy_from:`", hint: "or `state: absent` to remove it", field: nil)
             }
             return .file(FileResource(name, source: source, owner: f.string("owner"), group: f.string("group"),
-                                      mode: f.mode("mode"), validate: f.string("validate"), state: state))
+                                      mode: f.mode("mode"), validate: f.string("validate"), replace: f.bool("replace") ?? true, state: state))
         case .directory:
             return .directory(DirectoryResource(name, owner: f.string("owner"), group: f.string("group"), mode: f.mode("mode"),
                                                 state: f.choice("state", Presence.self) ?? .present))

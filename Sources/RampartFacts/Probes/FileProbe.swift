@@ -34,6 +34,7 @@ enum FileProbe: FactProbe {
             switch resource.spec {
             case .file(let f):
                 add(f.path)
+                if let from = f.copiedFrom { hashes(f.path); hashes(from) }
                 if let content = f.content {
                     hashed.append(f.path)
                     if !content.isSensitive { desired[f.path] = sha256Hex(Array(content.revealed().utf8)) }

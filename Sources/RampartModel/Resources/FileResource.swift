@@ -12,6 +12,9 @@ public struct FileResource: ResourceDescription {
         case template(String)
         /// The result of rendering `template` for one host.
         case rendered(template: String, text: SensitiveText)
+        /// Another file on the same host, copied there (Ansible's `remote_src`): its content never
+        /// travels through the control node; without owner/group/mode the copy keeps the source's.
+        case copy(from: String)
     }
 
     public var path: String
@@ -22,26 +25,36 @@ public struct FileResource: ResourceDescription {
     public var mode: String?
     /// A checker run on the new file before it replaces the old one; `%s` is the new file's path.
     public var validate: String?
+    /// false: the content is written only when the file is missing, then left to whoever owns it
+    /// next (Ansible's `force: no`); owner, group and mode, when given, are still kept.
+    public var replace: Bool
     public var state: Presence
 
     public var name: String { path }
 
     public init(_ path: String, source: Source? = nil, owner: String? = nil, group: String? = nil,
-                mode: String? = nil, validate: String? = nil, state: Presence = .present) {
+                mode: String? = nil, validate: String? = nil, replace: Bool = true, state: Presence = .present) {
         self.path = path
         self.source = source
         self.owner = owner
         self.group = group
         self.mode = mode
         self.validate = validate
+        self.replace = replace
         self.state = state
+    }
+
+    /// The host file it is copied from (`copy_from`), if any.
+    public var copiedFrom: String? {
+        if case .copy(let from)? = source { return from }
+        return nil
     }
 
     /// The concrete content once rendered (nil while it is still a template reference).
     public var content: SensitiveText? {
         switch source {
         case .content(let text), .rendered(_, let text): return text
-        case .template, nil: return nil
+        case .template, .copy, nil: return nil
         }
     }
 }

@@ -36,7 +36,7 @@ public struct SystemdUnitResource: ResourceDescription {
     public var content: SensitiveText? {
         switch source {
         case .content(let text), .rendered(_, let text): return text
-        case .template, nil: return nil
+        case .template, .copy, nil: return nil
         }
     }
 

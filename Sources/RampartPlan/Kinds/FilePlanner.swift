@@ -31,6 +31,12 @@ enum FilePlanner {
                           hint: "remove it first, or manage it with the matching resource kind", resource: id)
             return []
         }
+        if !f.replace, let fact {
+            // Written once; from then on someone else's content, with the metadata it was given.
+            let changes = metadataChanges(fact, f.owner, f.group, f.mode)
+            return changes.isEmpty ? [] : [metadataStep(f.path, id, f.owner, f.group, f.mode, summary: changes.joined(separator: ", "))]
+        }
+        if let from = f.copiedFrom { return copy(f, from: from, id, &context) }
         let shipped = fact == nil ? context.fileComesFrom(f.path) : nil
         let owner = f.owner ?? (fact == nil ? "root" : nil)
         let group = f.group ?? (fact == nil ? "root" : nil)
@@ -96,6 +102,52 @@ enum FilePlanner {
         if let group, group != fact.group { changes.append("group \(fact.group) → \(group)") }
         if let mode, Int(mode, radix: 8) != Int(fact.mode, radix: 8) { changes.append("mode \(fact.mode) → \(mode)") }
         return changes
+    }
+
+    /// A copy of another file on the host (`copy_from`): made on the host, never through the
+    /// control node; again when the contents differ (unless `replace: false`).
+    static func copy(_ f: FileResource, from: String, _ id: ResourceID, _ context: inout PlanContext) -> [Step] {
+        let fact = context.facts.files[f.path], source = context.facts.files[from]
+        let madeHere = context.catalog.resources.contains { writes($0, from) }
+        if let source, source.kind != .regular {
+            context.error("\(from), which \(id) copies, is a \(source.kind.rawValue), not a regular file", hint: "copy_from takes a file", resource: id)
+            return []
+        }
+        if source == nil && !madeHere && !context.facts.assumed {
+            context.error("\(from), which \(id) copies, is not on the host", hint: "put it there first (a file, certificate or download resource of this plan)", resource: id)
+            return []
+        }
+        if let fact, let hash = source?.sha256, fact.sha256 == hash {
+            let changes = metadataChanges(fact, f.owner, f.group, f.mode)
+            return changes.isEmpty ? [] : [metadataStep(f.path, id, f.owner, f.group, f.mode, summary: changes.joined(separator: ", "))]
+        }
+        let p = Script.q(f.path), src = Script.q(from), directory = Script.q(f.path.nsPath.directory)
+        let backup = Script.q(backupRoot + f.path)
+        let stat = statString(f.owner, f.group, f.mode)
+        let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT",
+                        "[ -f \(src) ] || { echo \(Script.q("\(from) is not there: nothing to copy")) >&2; exit 1; }",
+                        // cp -p: without owner/group/mode given, the copy keeps the source's (a key stays private).
+                        "cp -p -- \(src) \"$tmp\""] + chownChmod("\"$tmp\"", f.owner, f.group, f.mode)).joined(separator: "\n")
+        var converged = f.replace ? "[ -f \(p) ] && [ ! -L \(p) ] && cmp -s \"$tmp\" \(p)" : "[ -e \(p) ]"
+        if !stat.format.isEmpty { converged += " && [ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]" }
+        var lines: [String] = []
+        if let validate = f.validate, validate.contains("%s") {
+            lines.append("if ! out=$(\(validate.replacingOccurrences(of: "%s", with: "\"$tmp\"")) 2>&1); then printf '%s\\n' \"$out\" >&2; rampart_reject; fi")
+        }
+        lines += ["mkdir -p \"$(dirname \(backup))\"", "if [ -f \(p) ]; then cp -p \(p) \(backup); else rm -f \(backup); fi", "mv -f \"$tmp\" \(p)"]
+        let note = source?.sha256 == nil ? "\(from) is made by this plan: what is copied is known after apply" : nil
+        return [Step([id], fact == nil ? .create : .update, summary: fact == nil ? "copy of \(from)" : "content differs from \(from): copied again",
+                     script: Script.make(converged: converged, change: lines.joined(separator: "\n"), prelude: prelude), note: note)]
+    }
+
+    /// Whether `resource` puts a file at `path` (so a copy of it can come after it in the plan).
+    static func writes(_ resource: Resource, _ path: String) -> Bool {
+        switch resource.spec {
+        case .file(let f): return f.path == path && f.state == .present
+        case .download(let d): return d.path == path && d.state == .present
+        case .certificate(let c): return [c.certificatePath, c.keyPath, c.caPath, c.bundlePath].contains(path)
+        default: return false
+        }
     }
 
     static func chownChmod(_ target: String, _ owner: String?, _ group: String?, _ mode: String?) -> [String] {
