@@ -91,6 +91,13 @@ public struct HostApplier: Sendable {
             let path = HostPaths.manifest(plan.playbook)
             writeManifest = "mkdir -p \"$(dirname \(path))\" && printf '%s' \(ShellQuoting.quote(text)) > \(path).tmp && mv -f \(path).tmp \(path); status=$?"
         }
+        if !stopped {
+            // Each only if the file still has the content the edits were planned to leave.
+            for marker in plan.editMarkers ?? [] {
+                let p = ShellQuoting.quote(marker.path), m = ShellQuoting.quote(HostPaths.editMarker(marker.path))
+                writeManifest += "\nif [ \"$(sha256sum < \(p) 2>/dev/null | cut -c1-64)\" = '\(marker.sha256)' ]; then mkdir -p \"$(dirname \(m))\" && printf '%s\\n' '\(marker.line)' > \(m).tmp && mv -f \(m).tmp \(m); else rm -f \(m); fi"
+            }
+        }
         let final = [writeManifest] + (lock.map { [HostLock.releaseScript(for: $0)] } ?? []) + ["exit $status"]
         // A host that stopped answering mid-step (link down, host gone) is not reconnected just to
         // release its lock: that would add a connect timeout to the report, and a later run from

@@ -124,7 +124,7 @@ public struct Engine: Sendable {
             var run = run
             guard run.error == nil, let plan = run.plan, let facts = run.facts, let connection = run.connection else { return run }
             let manifestCurrent = plan.manifest.map { $0 == facts.manifest.map(\.id) } ?? true
-            if run.lockWasFree && plan.steps.isEmpty && manifestCurrent {
+            if run.lockWasFree && plan.steps.isEmpty && manifestCurrent && plan.editMarkers == nil {
                 run.settled = true
                 return run
             }

@@ -28,6 +28,9 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var mounts: [String: MountFact]?
     /// Kernel modules the catalog names, as the kernel has them; nil when it names none.
     public var kernelModules: KernelModuleFacts?
+    /// Edited files whose marker says the catalog's edits left them as they are now: their
+    /// content was not fetched, and the edits are converged (`EditMarkers`).
+    public var unchangedEdits: [String] = []
     /// Runtime kernel parameters by dotted key.
     public var sysctls: [String: String] = [:]
     /// For each guarded command (by name): true when its `unless` check says it must run.

@@ -19,6 +19,9 @@ public enum HostPaths {
     /// Where the version of a file from before Rampart first managed it is kept (pruning restores it).
     public static func original(_ path: String) -> String { stateDirectory + "/originals" + path }
 
+    /// The hashes of the edits last applied to `path` and of the content they left (`EditMarkers`).
+    public static func editMarker(_ path: String) -> String { stateDirectory + "/edits" + path }
+
     /// The SHA-256 of the archive last unpacked into folder `path` (the path mirrored, so two
     /// folders never share one).
     public static func archiveMarker(_ path: String) -> String { stateDirectory + "/archives" + path + ".sha256" }

@@ -23,6 +23,7 @@ public enum HostPlanner {
         -> (plan: HostPlan, diagnostics: [Diagnostic], payloads: [String: [UInt8]]) {
         // Resources whose `when:` over facts is false here are not managed (a previous apply's are pruned).
         let selected = Conditions.select(catalog, facts)
+        let editSpecs = EditMarkers.specs(catalog)   // of the catalog as compiled, as the probe's
         var catalog = catalog
         catalog.resources = selected.resources
         var context = PlanContext(catalog: catalog, facts: facts)
@@ -64,6 +65,14 @@ public enum HostPlanner {
         var plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
                             waitsFor: catalog.waitsFor, assumed: facts.assumed)
         plan.rolling = catalog.rolling
+        // Files whose edits this plan computed (not made at apply time), their marker not yet current.
+        if !facts.assumed {
+            let markers = editSpecs.keys.sorted().compactMap { path -> EditMarker? in
+                guard let text = context.editedText[path], !facts.unchangedEdits.contains(path), !context.deferredEdits.contains(path) else { return nil }
+                return EditMarker(path: path, spec: editSpecs[path]!, sha256: sha256Hex(Array(text.utf8)))
+            }
+            plan.editMarkers = markers.isEmpty ? nil : markers
+        }
         return (plan, context.diagnostics, context.secretPayloads)
     }
 

@@ -150,6 +150,9 @@ public struct HostPlan: Sendable, Hashable, Codable {
     public var steps: [Step]
     /// The manifest to write after applying (nil when the host's manifest is already right).
     public var manifest: [String]?
+    /// Edit markers to write with the manifest, for edited files whose marker is missing or stale
+    /// (nil: none; optional so plans saved before markers existed still load).
+    public var editMarkers: [EditMarker]?
     public var waitsFor: [String]
     /// The host's rolling play, with its hooks: applied `serial` hosts at a time.
     public var rolling: Rolling?

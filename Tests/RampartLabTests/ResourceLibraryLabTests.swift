@@ -59,6 +59,10 @@ enum ResourceLibraryLabChecks {
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
         applied.expect(!state.contains("rampart-lab-ubuntu"), "a resource whose condition is false was applied:\n\(state)")
+        // Edit markers: the edited files' content is not fetched again while they hold.
+        let markers = try EngineLabChecks.exec("web2", "cd /var/lib/rampart/edits && find . -type f | sort && cat etc/login.defs")
+        applied.expect(markers.contains("./etc/login.defs\n") && markers.contains("./etc/fstab\n") && markers.contains("./etc/systemd/journald.conf\n")
+                       && markers.range(of: "\n[0-9a-f]{64} [0-9a-f]{64}\n$", options: .regularExpression) != nil, "edit markers on web2:\n\(markers)")
         let noop = try rampart(["plan", "-i", labInventory, library, "--limit", "web2", "--detailed-exitcode", "--stats"])
         applied.expect(noop.status == 0, "re-plan not empty:\n\(noop.stdout)")
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")

@@ -40,6 +40,7 @@ struct PlanningFixtureTests {
             #expect(diffs.split(separator: "\n").contains(Substring(line)), "\(name): diff lacks line '\(line)':\n\(diffs)")
         }
         if let manifest = fixture["manifest"] as? [String] { #expect(plan.manifest == manifest, "\(name)") }
+        if let markers = fixture["edit_markers"] as? [String] { #expect((plan.editMarkers ?? []).map(\.path) == markers, "\(name): edit markers") }
         // Every step's script is valid sh.
         for step in plan.steps { #expect(Self.shellAccepts(step.script), "\(name): \(step.resource) script is not valid sh:\n\(step.script)") }
     }
@@ -140,6 +141,7 @@ enum FixtureFacts {
         // `modules: [br_netfilter]` (the loaded ones), or `modules: hidden` (a container).
         if let modules = object["modules"] as? [String] { facts.kernelModules = KernelModuleFacts(visible: true, loaded: modules) }
         if object["modules"] as? String == "hidden" { facts.kernelModules = KernelModuleFacts(visible: false, loaded: []) }
+        facts.unchangedEdits = object["unchanged_edits"] as? [String] ?? []
         facts.commandsDue = object["due"] as? [String: Bool] ?? [:]
         // `os: "ubuntu 24.04 noble debian"` (id, version, codename, ID_LIKE); `machine: "amd64 2 4096"` (arch, CPUs, MiB).
         if let os = (object["os"] as? String)?.split(separator: " ").map(String.init), os.count >= 2 {

@@ -90,15 +90,22 @@ enum FileProbe: FactProbe {
         if !hashed.isEmpty {
             let converged = desired.keys.sorted().map { Sh.q("\(desired[$0]!) \($0)") }
             let diffed = desired.keys.sorted().map { "*" + Sh.q(" \($0)") }
-            let fetched = edited.filter { desired[$0] == nil }.map { "*" + Sh.q(" \($0)") }
+            let specs = EditMarkers.specs(catalog)
+            let marked = edited.filter { desired[$0] == nil && specs[$0] != nil }
+            let fetched = edited.filter { desired[$0] == nil && specs[$0] == nil }.map { "*" + Sh.q(" \($0)") }
             script += "sha256sum -- \(Sh.words(hashed)) 2>/dev/null | while read -r h p; do printf 'H|%s|%s\\n' \"$h\" \"$p\"\n"
-            if !diffed.isEmpty || !fetched.isEmpty {
+            if !diffed.isEmpty || !fetched.isEmpty || !marked.isEmpty {
                 // (A pattern nothing matches keeps a branch valid when it has no paths.)
                 let none = ["'\\n'"]
                 // A file gone since sha256sum read it prints nothing (not an empty old content).
                 let fetch = { (limit: Int) in "s=$(stat -c %s -- \"$p\" 2>/dev/null) && [ \"$s\" -le \(limit) ] && c=$(base64 -w0 -- \"$p\" 2>/dev/null) && printf 'C|%s|%s\\n' \"$c\" \"$p\"" }
                 script += "  case \"$h $p\" in \((converged.isEmpty ? none : converged).joined(separator: "|"))) ;;\n"
                 script += "    \((fetched.isEmpty ? none : fetched).joined(separator: "|"))) \(fetch(FileFact.editLimit)) ;;\n"
+                // An edited file its marker vouches for: `E|` instead of its content.
+                for path in marked {
+                    let marker = "[ \"$(cat \(Sh.q(HostPaths.editMarker(path))) 2>/dev/null)\" = \"\(specs[path]!) $h\" ]"
+                    script += "    *\(Sh.q(" \(path)"))) if \(marker); then printf 'E|%s\\n' \"$p\"; else \(fetch(FileFact.editLimit)); fi ;;\n"
+                }
                 script += "    \((diffed.isEmpty ? none : diffed).joined(separator: "|"))) \(fetch(diffLimit)) ;; esac\n"
             }
             script += "done\n"
@@ -115,6 +122,7 @@ enum FileProbe: FactProbe {
                 case "H|":
                     let f = Sh.fields(line.dropFirst(2), 2)
                     if f.count == 2 { hashes[f[1]] = f[0] }
+                case "E|": facts.unchangedEdits.append(String(line.dropFirst(2)))
                 case "C|":
                     let f = Sh.fields(line.dropFirst(2), 2)
                     // Content first: base64 never holds `|`, a path may.
