@@ -23,7 +23,7 @@ enum KernelModulePlanner {
         }
         switch k.state {
         case .present where !loaded:
-            steps.append(Step([id], .create, summary: "load \(k.name)", script: Script.make(converged: isLoaded, change: "modprobe \(Script.q(k.name))"),
+            steps.append(Step([id], .create, summary: "load \(k.name)", script: Script.make(converged: isLoaded, change: Self.modprobe + "\nmodprobe \(Script.q(k.name))"),
                               note: context.facts.assumed ? "whether it is loaded is known after apply" : nil))
         case .present:
             if !options.isEmpty && k.optionsContent != nil {
@@ -32,10 +32,13 @@ enum KernelModulePlanner {
         case .absent, .disabled:
             guard loaded else { break }
             steps.append(Step([id], .delete, summary: "unload \(k.name)",
-                              script: Script.make(converged: "! { \(isLoaded); }", change: "modprobe -r \(Script.q(k.name))")))
+                              script: Script.make(converged: "! { \(isLoaded); }", change: Self.modprobe + "\nmodprobe -r \(Script.q(k.name))")))
         }
         return steps
     }
+
+    /// Stops with what to do when kmod (modprobe) is not installed (minimal images lack it).
+    static let modprobe = "command -v modprobe >/dev/null || { echo 'modprobe is not installed: add `package: kmod` before the module' >&2; exit 1; }"
 
     /// One of the module's own files: written, or removed when it should not be there.
     static func file(_ path: String, _ content: String?, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
