@@ -51,7 +51,7 @@ let package = Package(
         /// OpenSSH's client configuration (~/.ssh/config, Include, Host/Match, tokens) → what `ssh NAME` would use. Reads files only.
         .target(name: "RampartSSHConfig", dependencies: ["RampartBasics", .product(name: "Crypto", package: "swift-crypto")]),
         /// The local lab: Debian 12 servers as systemd-nspawn containers on a private bridge.
-        .target(name: "RampartLab", dependencies: []),
+        .target(name: "RampartLab", dependencies: ["RampartBasics"]),
         /// The internal CA on the control node (swift-certificates, ECDSA P-256): issues and renews hosts' TLS certificates.
         .target(name: "RampartCA", dependencies: [
             "RampartBasics", "RampartModel", "RampartLoading",

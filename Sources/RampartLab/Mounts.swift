@@ -1,4 +1,5 @@
 import Foundation
+import RampartBasics
 
 /// The host's mount table, for finding and undoing the lab's overlay mounts (and debootstrap's
 /// proc/sys mounts left behind by an interrupted base image build).
@@ -11,7 +12,7 @@ enum Mounts {
         for line in table.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard fields.count > 1 else { continue }
-            let point = decode(String(fields[1]))
+            let point = MountTableField.unescaped(fields[1])
             if point == base || point.hasPrefix(base + "/") { points.append(point) }
         }
         return points.sorted { $0.count > $1.count }
@@ -30,24 +31,5 @@ enum Mounts {
         }
         let left = mountPoints(under: prefix)
         if !left.isEmpty { throw LabError.stillMounted(left) }
-    }
-
-    /// /proc/self/mounts escapes space, tab, newline and backslash as \ooo octal.
-    static func decode(_ field: String) -> String {
-        guard field.contains("\\") else { return field }
-        var bytes: [UInt8] = []
-        let source = Array(field.utf8)
-        var index = 0
-        while index < source.count {
-            if source[index] == UInt8(ascii: "\\"), index + 3 < source.count,
-               let value = UInt8(String(decoding: source[(index + 1)...(index + 3)], as: UTF8.self), radix: 8) {
-                bytes.append(value)
-                index += 4
-            } else {
-                bytes.append(source[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

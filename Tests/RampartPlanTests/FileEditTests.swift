@@ -87,6 +87,6 @@ struct FileEditTests {
     @Test func fstabFieldsAreOctalEscaped() {
         let m = MountResource("/srv/data files", source: "//nas/share\\x", fstype: "cifs")
         #expect(m.fstabLine == "//nas/share\\134x /srv/data\\040files cifs defaults 0 0")
-        #expect(MountResource.unescaped("/srv/data\\040files") == "/srv/data files" && MountResource.unescaped("a\\13") == "a\\13")
+        #expect(MountTableField.unescaped("/srv/data\\040files") == "/srv/data files" && MountTableField.unescaped("a\\13") == "a\\13")
     }
 }

@@ -1,3 +1,4 @@
+import RampartBasics
 import RampartModel
 
 /// What is mounted at the catalog's mount points: /proc/self/mounts, read once (fstab itself
@@ -17,9 +18,9 @@ enum MountProbe: FactProbe {
         for line in output.split(separator: "\n") {
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
             guard f.count >= 4 else { continue }
-            let target = MountResource.unescaped(f[1])
+            let target = MountTableField.unescaped(f[1])
             guard points.contains(target) else { continue }
-            mounts[target] = MountFact(source: MountResource.unescaped(f[0]), fstype: String(f[2]), options: String(f[3]))
+            mounts[target] = MountFact(source: MountTableField.unescaped(f[0]), fstype: String(f[2]), options: String(f[3]))
         }
         return mounts
     }

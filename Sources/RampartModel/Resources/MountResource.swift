@@ -1,3 +1,5 @@
+import RampartBasics
+
 /// A filesystem: its line in /etc/fstab and, by `state`, whether it is mounted
 /// (ansible.posix.mount's states). Identified by the mount point.
 public struct MountResource: ResourceDescription {
@@ -50,40 +52,7 @@ public struct MountResource: ResourceDescription {
 
     /// The entry as fstab(5) writes it: fields separated by one space, blanks in fields octal-escaped.
     public var fstabLine: String {
-        [Self.escaped(source), Self.escaped(path), fstype, options, String(dump), String(passno)].joined(separator: " ")
-    }
-
-    /// fstab's and /proc/mounts' escapes: space, tab, newline and backslash as `\040`-style octal.
-    public static func escaped(_ field: String) -> String {
-        var result = ""
-        for character in field {
-            switch character {
-            case " ": result += "\\040"
-            case "\t": result += "\\011"
-            case "\n": result += "\\012"
-            case "\\": result += "\\134"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-
-    /// The field a fstab line holds, its octal escapes (`\040`) decoded.
-    public static func unescaped(_ field: Substring) -> String {
-        let raw = Array(field.utf8)
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < raw.count {
-            if raw[index] == UInt8(ascii: "\\"), index + 4 <= raw.count,
-               let value = UInt8(String(decoding: raw[(index + 1)..<(index + 4)], as: UTF8.self), radix: 8) {
-                bytes.append(value)
-                index += 4
-            } else {
-                bytes.append(raw[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        [MountTableField.escaped(source), MountTableField.escaped(path), fstype, options, String(dump), String(passno)].joined(separator: " ")
     }
 
     /// Why `options` is not an fstab options field (nil when it is).

@@ -216,7 +216,7 @@ public enum FileEdit: Sendable, Hashable, Codable {
             guard let first = f.first, !first.hasPrefix("#"), f.count >= 2 else { return nil }
             return f
         }
-        let matching = lines.items.indices.filter { fields(lines.items[$0]).map { MountResource.unescaped($0[1]) == m.path } ?? false }
+        let matching = lines.items.indices.filter { fields(lines.items[$0]).map { MountTableField.unescaped($0[1]) == m.path } ?? false }
         guard let wanted = m.inFstab else { return nil }
         if !wanted {
             guard !matching.isEmpty else { return nil }
