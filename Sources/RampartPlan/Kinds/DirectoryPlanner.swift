@@ -20,9 +20,7 @@ enum DirectoryPlanner {
         let owner = d.owner ?? (fact == nil ? "root" : nil)
         let group = d.group ?? (fact == nil ? "root" : nil)
         let mode = d.mode ?? (fact == nil ? "0755" : nil)
-        let stat = FilePlanner.statString(owner, group, mode)
-        var converged = "[ -d \(p) ]"
-        if !stat.format.isEmpty { converged += " && [ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]" }
+        let converged = (["[ -d \(p) ]"] + [FilePlanner.statCheck(p, owner, group, mode)].compactMap { $0 }).joined(separator: " && ")
         let change = (["mkdir -p \(p)"] + FilePlanner.chownChmod(p, owner, group, mode)).joined(separator: "\n")
         if let fact {
             let changes = FilePlanner.metadataChanges(fact, owner, group, mode)

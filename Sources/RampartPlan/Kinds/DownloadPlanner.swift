@@ -19,8 +19,7 @@ enum DownloadPlanner {
         let group = d.group ?? (fact == nil ? "root" : nil)
         let mode = d.mode ?? (fact == nil ? "0644" : nil)
         if let fact, fact.sha256 == d.sha256 {
-            let changes = FilePlanner.metadataChanges(fact, owner, group, mode)
-            return changes.isEmpty ? [] : [FilePlanner.metadataStep(d.path, id, owner, group, mode, summary: changes.joined(separator: ", "))]
+            return FilePlanner.metadataSteps(fact, d.path, id, owner, group, mode)
         }
         let file = FileResource(d.path, owner: owner, group: group, mode: mode)
         let summary = "\(fact == nil ? "download" : "download again (the file's hash differs)") \(d.url) (by the \(d.via == .host ? "host" : "control node"))"

@@ -33,8 +33,7 @@ enum FilePlanner {
         }
         if !f.replace, let fact {
             // Written once; from then on someone else's content, with the metadata it was given.
-            let changes = metadataChanges(fact, f.owner, f.group, f.mode)
-            return changes.isEmpty ? [] : [metadataStep(f.path, id, f.owner, f.group, f.mode, summary: changes.joined(separator: ", "))]
+            return metadataSteps(fact, f.path, id, f.owner, f.group, f.mode)
         }
         if let from = f.copiedFrom { return copy(f, from: from, id, &context) }
         let shipped = fact == nil ? context.fileComesFrom(f.path) : nil
@@ -49,8 +48,7 @@ enum FilePlanner {
                 context.error("\(f.path) does not exist and the resource gives no content", hint: "add `content:` or `template:`", resource: id)
                 return []
             }
-            let changes = metadataChanges(fact, owner, group, mode)
-            return changes.isEmpty ? [] : [metadataStep(f.path, id, owner, group, mode, summary: changes.joined(separator: ", "))]
+            return metadataSteps(fact, f.path, id, owner, group, mode)
         }
 
         let bytes = Array(content.revealed().utf8)
@@ -58,8 +56,7 @@ enum FilePlanner {
         let payload: Payload = content.isSensitive ? .sensitive(sha256: wanted, path: f.path) : .text(content.revealed())
         if content.isSensitive { context.secretPayloads[f.path] = bytes }
         if let fact, fact.sha256 == wanted {
-            let changes = metadataChanges(fact, owner, group, mode)
-            return changes.isEmpty ? [] : [metadataStep(f.path, id, owner, group, mode, summary: changes.joined(separator: ", "))]
+            return metadataSteps(fact, f.path, id, owner, group, mode)
         }
         var diff: String
         var note: String?
@@ -92,6 +89,12 @@ enum FilePlanner {
         return (format.joined(separator: ":"), value.joined(separator: ":"))
     }
 
+    /// The shell condition that `p` (quoted) has the given owner, group and mode; nil when none is given.
+    static func statCheck(_ p: String, _ owner: String?, _ group: String?, _ mode: String?) -> String? {
+        let stat = statString(owner, group, mode)
+        return stat.format.isEmpty ? nil : "[ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]"
+    }
+
     static func metadataText(_ owner: String?, _ group: String?, _ mode: String?) -> String {
         [owner.map { "owner \($0)" }, group.map { "group \($0)" }, mode.map { "mode \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
@@ -118,26 +121,21 @@ enum FilePlanner {
             return []
         }
         if let fact, let hash = source?.sha256, fact.sha256 == hash {
-            let changes = metadataChanges(fact, f.owner, f.group, f.mode)
-            return changes.isEmpty ? [] : [metadataStep(f.path, id, f.owner, f.group, f.mode, summary: changes.joined(separator: ", "))]
+            return metadataSteps(fact, f.path, id, f.owner, f.group, f.mode)
         }
-        let p = Script.q(f.path), src = Script.q(from), directory = Script.q(f.path.nsPath.directory)
-        let backup = Script.q(backupRoot + f.path)
-        let stat = statString(f.owner, f.group, f.mode)
-        let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT",
-                        "[ -f \(src) ] || { echo \(Script.q("\(from) is not there: nothing to copy")) >&2; exit 1; }",
-                        // cp -p: without owner/group/mode given, the copy keeps the source's (a key stays private).
-                        "cp -p -- \(src) \"$tmp\""] + chownChmod("\"$tmp\"", f.owner, f.group, f.mode)).joined(separator: "\n")
-        var converged = f.replace ? "[ -f \(p) ] && [ ! -L \(p) ] && cmp -s \"$tmp\" \(p)" : "[ -e \(p) ]"
-        if !stat.format.isEmpty { converged += " && [ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]" }
-        var lines: [String] = []
-        if let validate = f.validate, validate.contains("%s") {
-            lines.append("if ! out=$(\(validate.replacingOccurrences(of: "%s", with: "\"$tmp\"")) 2>&1); then printf '%s\\n' \"$out\" >&2; rampart_reject; fi")
+        let src = Script.q(from)
+        // cp -p: without owner/group/mode given, the copy keeps the source's (a key stays private).
+        let fetch = "[ -f \(src) ] || { echo \(Script.q("\(from) is not there: nothing to copy")) >&2; exit 1; }\ncp -p -- \(src) \"$tmp\""
+        var script = writeScript(f, sha256: nil, owner: f.owner, group: f.group, mode: f.mode, keepOriginal: false,
+                                 fetch: fetch, fetchKeepsMetadata: true, context)
+        if !f.replace {
+            // A file that appeared since the plan is not replaced either.
+            let p = Script.q(f.path)
+            script.converged = (["[ -e \(p) ]"] + [statCheck(p, f.owner, f.group, f.mode)].compactMap { $0 }).joined(separator: " && ")
         }
-        lines += ["mkdir -p \"$(dirname \(backup))\"", "if [ -f \(p) ]; then cp -p \(p) \(backup); else rm -f \(backup); fi", "mv -f \"$tmp\" \(p)"]
         let note = source?.sha256 == nil ? "\(from) is made by this plan: what is copied is known after apply" : nil
         return [Step([id], fact == nil ? .create : .update, summary: fact == nil ? "copy of \(from)" : "content differs from \(from): copied again",
-                     script: Script.make(converged: converged, change: lines.joined(separator: "\n"), prelude: prelude), note: note)]
+                     script: script, note: note)]
     }
 
     /// Whether `resource` puts a file at `path` (so a copy of it can come after it in the plan).
@@ -157,26 +155,30 @@ enum FilePlanner {
         return lines
     }
 
+    /// The step that sets what differs of owner, group and mode on a file that is there; none when nothing does.
+    static func metadataSteps(_ fact: FileFact, _ path: String, _ id: ResourceID, _ owner: String?, _ group: String?, _ mode: String?) -> [Step] {
+        let changes = metadataChanges(fact, owner, group, mode)
+        return changes.isEmpty ? [] : [metadataStep(path, id, owner, group, mode, summary: changes.joined(separator: ", "))]
+    }
+
     static func metadataStep(_ path: String, _ id: ResourceID, _ owner: String?, _ group: String?, _ mode: String?,
                              summary: String, note: String? = nil) -> Step {
         let p = Script.q(path)
-        let stat = statString(owner, group, mode)
-        let converged = "[ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]"
         return Step([id], .update, summary: summary,
-                    script: Script.make(converged: converged, change: chownChmod(p, owner, group, mode).joined(separator: "\n")),
+                    script: Script.make(converged: statCheck(p, owner, group, mode), change: chownChmod(p, owner, group, mode).joined(separator: "\n")),
                     note: note)
     }
 
     /// `sha256` nil: the content is only known at apply time, and stdin starts with a line
     /// `SHA256 OLD` (the new content's hash, and the hash of the content it was made from or
     /// `absent`), which the script checks before it writes (an edit made at apply time).
-    /// `fetch`: shell lines that put the content into `"$tmp"` and check it, instead of stdin.
+    /// `fetch`: shell lines that put the content into `"$tmp"` and check it, instead of stdin;
+    /// `fetchKeepsMetadata`: the owner and mode they gave the temp file stay (a copy's, `cp -p`).
     static func writeScript(_ f: FileResource, sha256: String?, owner: String?, group: String?, mode: String?, keepOriginal: Bool,
-                            fetch: String? = nil, _ context: PlanContext) -> StepScript {
+                            fetch: String? = nil, fetchKeepsMetadata: Bool = false, _ context: PlanContext) -> StepScript {
         let p = Script.q(f.path)
         let directory = Script.q(f.path.nsPath.directory)
         let backup = Script.q(backupRoot + f.path)
-        let stat = statString(owner, group, mode)
         // Unmanaged metadata stays as it was: the new file takes the old one's owner and mode first.
         // A missing parent folder is created (root, 0755), like Terraform's local_file.
         // The content arrives on stdin; a run killed mid-transfer ends it early, so the bytes are
@@ -184,12 +186,12 @@ enum FilePlanner {
         let incomplete = "{ echo 'the content arrived incomplete (connection lost?); nothing changed' >&2; exit 1; }"
         let receive = fetch.map { [$0] } ?? sha256.map { ["cat > \"$tmp\"", "[ \"$(sha256sum < \"$tmp\")\" = '\($0)  -' ] || \(incomplete)"] }
             ?? ["IFS=' ' read -r want old || \(incomplete)", "cat > \"$tmp\"", "[ \"$(sha256sum < \"$tmp\")\" = \"$want  -\" ] || \(incomplete)"]
-        let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT"] + receive + [
-                        "if [ -e \(p) ]; then chown --reference=\(p) \"$tmp\"; chmod --reference=\(p) \"$tmp\"; else chmod 0644 \"$tmp\"; fi"]
+        let inherit = fetchKeepsMetadata ? [] : ["if [ -e \(p) ]; then chown --reference=\(p) \"$tmp\"; chmod --reference=\(p) \"$tmp\"; else chmod 0644 \"$tmp\"; fi"]
+        let prelude = (["mkdir -p \(directory)", "tmp=$(mktemp \(directory)/.rampart-XXXXXX)", "trap 'rm -f \"$tmp\"' EXIT"] + receive + inherit
             + chownChmod("\"$tmp\"", owner, group, mode)).joined(separator: "\n")
         // The guard, re-checked now: same bytes and metadata → nothing to do.
-        var converged = "[ -f \(p) ] && [ ! -L \(p) ] && cmp -s \"$tmp\" \(p)"
-        if !stat.format.isEmpty { converged += " && [ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]" }
+        let converged = (["[ -f \(p) ] && [ ! -L \(p) ] && cmp -s \"$tmp\" \(p)"] + [statCheck(p, owner, group, mode)].compactMap { $0 })
+            .joined(separator: " && ")
         var lines: [String] = []
         if let validate = f.validate, validate.contains("%s") {
             let check = validate.replacingOccurrences(of: "%s", with: "\"$tmp\"")
