@@ -16,7 +16,7 @@ public enum EditMarkers {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for resource in catalog.resources {
-            guard let (path, sensitive) = edit(resource.spec) else { continue }
+            guard let (path, sensitive) = resource.spec.editedFile else { continue }
             if sensitive || resource.when != nil { excluded.insert(path); continue }
             guard let data = try? encoder.encode(resource.spec) else { excluded.insert(path); continue }
             encoded[path, default: []].append(data)
@@ -26,17 +26,6 @@ public enum EditMarkers {
             result[path] = sha256Hex(Array(parts.joined(separator: Data([0x0a]))))
         }
         return result
-    }
-
-    /// The file an edit kind changes, and whether the edit holds a secret.
-    static func edit(_ spec: ResourceSpec) -> (String, Bool)? {
-        switch spec {
-        case .line(let l): return (l.path, l.text?.isSensitive == true)
-        case .block(let b): return (b.path, b.content.isSensitive)
-        case .ini(let i): return (i.path, i.value?.isSensitive == true)
-        case .mount(let m): return m.inFstab == nil ? nil : (MountResource.fstab, false)
-        default: return nil
-        }
     }
 }
 

@@ -152,4 +152,16 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
 
     public var kind: ResourceKind { type(of: description).kind }
     public var name: String { description.name }
+
+    /// The file an edit kind (line, block, ini, a mount's fstab entry) changes without owning it
+    /// whole, and whether the edit holds a secret; nil for every other resource.
+    public var editedFile: (path: String, holdsSecret: Bool)? {
+        switch self {
+        case .line(let l): return (l.path, l.text?.isSensitive == true)
+        case .block(let b): return (b.path, b.content.isSensitive)
+        case .ini(let i): return (i.path, i.value?.isSensitive == true)
+        case .mount(let m): return m.inFstab == nil ? nil : (MountResource.fstab, false)
+        default: return nil
+        }
+    }
 }

@@ -65,8 +65,6 @@ enum FileProbe: FactProbe {
                 add(TimezoneResource.localtime)
                 add(t.zoneinfo)
                 generated(TimezoneResource.timezoneFile, t.name + "\n")
-            case .ini(let i): edits(i.path)
-            case .mount(let m): if m.inFstab != nil { edits(MountResource.fstab) }
             case .kernelModule(let k):
                 if let content = k.loadContent { generated(k.loadPath, content) } else { add(k.loadPath) }
                 if let content = k.optionsContent { generated(k.optionsPath, content) } else { add(k.optionsPath) }
@@ -76,11 +74,11 @@ enum FileProbe: FactProbe {
                 hashes(a.source)
                 hashes(HostPaths.archiveMarker(a.path))
                 if let creates = a.creates { add(creates) }
-            case .line(let l): edits(l.path)
-            case .block(let b): edits(b.path)
             case .certificate(let c):
                 for path in [c.certificatePath, c.keyPath, c.caPath, c.bundlePath].compactMap({ $0 }) { add(path); hashed.append(path) }
-            default: continue
+            default:
+                // line, block, ini, a mount's fstab entry.
+                if let (path, _) = resource.spec.editedFile { edits(path) }
             }
         }
         // Files that `when:` conditions ask about (`facts.files['/etc/nginx/nginx.conf']`).
