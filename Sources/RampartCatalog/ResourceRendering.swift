@@ -164,9 +164,8 @@ struct ResourceRendering {
         case .cron(var r):
             r.name = text(r.name, "name")
             r.schedule = text(r.schedule, "schedule")
-            if let problem = CronResource.problem(schedule: r.schedule), r.state == .present {
-                error("`schedule` of cron '\(r.name)': \(problem)", hint: "e.g. `schedule: \"30 2 * * *\"` or `@daily`", field: "schedule")
-            }
+            // (Literal ones were checked by the loader too; a resource built in Swift was not.)
+            if r.state == .present, let e = CronResource.scheduleError(r.schedule, of: r.name) { error(e.message, hint: e.hint, field: "schedule") }
             r.user = text(r.user, "user")
             r.command = text(r.command, "command")
             r.mailto = r.mailto.map { text($0, "mailto") }
@@ -182,27 +181,19 @@ struct ResourceRendering {
             r.path = path(r.path, "name")
             r.source = text(r.source, "src")
             r.options = text(r.options, "opts")
-            if let problem = MountResource.problem(options: r.options) {
-                error("`opts` of mount '\(r.path)' \(problem)", hint: "e.g. `opts: noatime,nodev,nosuid`", field: "opts")
-            }
+            if let e = MountResource.optionsError(r.options, of: r.path) { error(e.message, hint: e.hint, field: "opts") }
             return .mount(r)
         case .kernelModule(var r):
             r.name = text(r.name, "name")
-            if let problem = KernelModuleResource.problem(name: r.name) {
-                error("kernel_module '\(r.name)': \(problem)", hint: "as modprobe names it, e.g. `kernel_module: br_netfilter`", field: "name")
-            }
+            if let e = KernelModuleResource.nameError(r.name) { error(e.message, hint: e.hint, field: "name") }
             r.parameters = r.parameters.mapValues { text($0, "params") }
             return .kernelModule(r)
         case .download(var r):
             r.path = path(r.path, "name")
             r.url = text(r.url, "url")
-            if let problem = DownloadResource.problem(url: r.url) {
-                error("`url` of download '\(r.path)': \(problem)", hint: "e.g. `url: https://example.org/tool-1.2.tar.gz`", field: "url")
-            }
+            if let e = DownloadResource.urlError(r.url, of: r.path) { error(e.message, hint: e.hint, field: "url") }
             r.sha256 = text(r.sha256, "sha256")
-            if let problem = DownloadResource.problem(sha256: r.sha256) {
-                error("`sha256` of download '\(r.path)': \(problem)", hint: "take it from the vendor's checksum file", field: "sha256")
-            }
+            if let e = DownloadResource.sha256Error(r.sha256, of: r.path) { error(e.message, hint: e.hint, field: "sha256") }
             r.owner = r.owner.map { text($0, "owner") }
             r.group = r.group.map { text($0, "group") }
             return .download(r)
@@ -213,7 +204,8 @@ struct ResourceRendering {
             if r.format == nil {
                 r.format = ArchiveResource.Format(suffixOf: r.source)
                 if r.format == nil {
-                    error("archive '\(r.path)': the format of '\(r.source)' is not known from its name", hint: "say `format: tar` or `format: zip`", field: "src")
+                    let e = ArchiveResource.unknownFormat(of: r.source, in: r.path)
+                    error(e.message, hint: e.hint, field: "src")
                 }
             }
             r.owner = r.owner.map { text($0, "owner") }

@@ -222,8 +222,8 @@ struct ResourceReader {
                 f.error("cron '\(name)' names its /etc/cron.d file: letters, digits, - and _ only (cron skips other names)",
                         hint: "e.g. `cron: nightly-backup`", field: "name")
             }
-            if cron.state == .present, !cron.schedule.contains("{{"), let problem = CronResource.problem(schedule: cron.schedule) {
-                f.error("`schedule` of cron '\(name)': \(problem)", hint: "e.g. `schedule: \"30 2 * * *\"` or `@daily`", field: "schedule")
+            if cron.state == .present, !cron.schedule.contains("{{"), let e = CronResource.scheduleError(cron.schedule, of: name) {
+                f.error(e.message, hint: e.hint, field: "schedule")
             }
             if cron.command.contains("\n") || cron.command.contains("%") {
                 f.error("`command` of cron '\(name)' holds a newline or %", hint: "cron reads % as a newline: put the job in a script", field: "command")
@@ -242,9 +242,7 @@ struct ResourceReader {
             return mount(name, f)
         case .kernelModule:
             let state = f.choice("state", KernelModuleResource.State.self) ?? .present
-            if !name.contains("{{"), let problem = KernelModuleResource.problem(name: name) {
-                f.error("kernel_module '\(name)': \(problem)", hint: "as modprobe names it, e.g. `kernel_module: br_netfilter`", field: "name")
-            }
+            if !name.contains("{{"), let e = KernelModuleResource.nameError(name) { f.error(e.message, hint: e.hint, field: "name") }
             let parameters = f.stringMap("params")
             for key in parameters.keys.sorted() {
                 if let problem = KernelModuleResource.problem(parameter: key, value: parameters[key]!) {
@@ -257,12 +255,8 @@ struct ResourceReader {
             return .kernelModule(KernelModuleResource(name, parameters: parameters, boot: f.bool("boot") ?? true, state: state))
         case .download:
             let url = f.string("url") ?? "", sha256 = f.string("sha256") ?? ""
-            if !url.contains("{{"), let problem = DownloadResource.problem(url: url) {
-                f.error("`url` of download '\(name)': \(problem)", hint: "e.g. `url: https://example.org/tool-1.2.tar.gz`", field: "url")
-            }
-            if !sha256.contains("{{"), let problem = DownloadResource.problem(sha256: sha256) {
-                f.error("`sha256` of download '\(name)': \(problem)", hint: "take it from the vendor's checksum file, or run `sha256sum` on a copy you trust", field: "sha256")
-            }
+            if !url.contains("{{"), let e = DownloadResource.urlError(url, of: name) { f.error(e.message, hint: e.hint, field: "url") }
+            if !sha256.contains("{{"), let e = DownloadResource.sha256Error(sha256, of: name) { f.error(e.message, hint: e.hint, field: "sha256") }
             return .download(DownloadResource(name, url: url, sha256: sha256, owner: f.string("owner"), group: f.string("group"),
                                               mode: f.mode("mode"), via: f.choice("via", DownloadResource.Fetcher.self) ?? .host,
                                               state: f.choice("state", Presence.self) ?? .present))
@@ -352,9 +346,7 @@ struct ResourceReader {
                 f.error("`\(key)` of mount '\(name)' is empty or holds a blank", hint: "fstab's fields are single words", field: key)
             }
         }
-        if !options.contains("{{"), let problem = MountResource.problem(options: options) {
-            f.error("`opts` of mount '\(name)' \(problem)", hint: "e.g. `opts: noatime,nodev,nosuid`", field: "opts")
-        }
+        if !options.contains("{{"), let e = MountResource.optionsError(options, of: name) { f.error(e.message, hint: e.hint, field: "opts") }
         return .mount(MountResource(name, source: source ?? "", fstype: fstype ?? "", options: options, dump: f.int("dump", 0...9) ?? 0,
                                     passno: f.int("passno", 0...9) ?? 0, state: state))
     }
@@ -363,8 +355,8 @@ struct ResourceReader {
         let source = f.string("src") ?? ""
         let format = f.fields["format"] != nil ? f.choice("format", ArchiveResource.Format.self) : ArchiveResource.Format(suffixOf: source)
         if format == nil && !source.contains("{{") {
-            f.error("archive '\(name)': the format of '\(source)' is not known from its name",
-                    hint: "say `format: tar` or `format: zip` (tar takes .tar, .tar.gz, .tgz, .tar.xz, .tar.bz2, .tar.zst)", field: "src")
+            let e = ArchiveResource.unknownFormat(of: source, in: name)
+            f.error(e.message, hint: e.hint, field: "src")
         }
         let strip = f.int("strip_components", 0...32) ?? 0
         if strip > 0 && format == .zip {

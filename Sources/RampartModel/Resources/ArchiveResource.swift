@@ -17,6 +17,12 @@ public struct ArchiveResource: ResourceDescription {
         }
     }
 
+    /// The error of archive `path` whose source's suffix names no format, with how to fix it.
+    public static func unknownFormat(of source: String, in path: String) -> (message: String, hint: String) {
+        ("archive '\(path)': the format of '\(source)' is not known from its name",
+         "say `format: tar` or `format: zip` (tar takes .tar, .tar.gz, .tgz, .tar.xz, .tar.bz2, .tar.zst)")
+    }
+
     /// The folder it is unpacked into (made when missing).
     public var path: String
     /// The archive on the host.

@@ -33,6 +33,11 @@ public struct CronResource: ResourceDescription {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The error of cron job `name` whose schedule cron does not read, with how to fix it (nil: fine).
+    public static func scheduleError(_ schedule: String, of name: String) -> (message: String, hint: String)? {
+        problem(schedule: schedule).map { ("`schedule` of cron '\(name)': \($0)", "e.g. `schedule: \"30 2 * * *\"` or `@daily`") }
+    }
+
     /// Why `schedule` is not one cron reads (nil when it is).
     public static func problem(schedule: String) -> String? {
         if schedule.hasPrefix("@") { return specials.contains(schedule) ? nil : "'\(schedule)' is not one of \(specials.joined(separator: " "))" }

@@ -40,6 +40,18 @@ public struct DownloadResource: ResourceDescription {
     /// URL schemes a download takes.
     public static let schemes = ["https", "http", "ftp"]
 
+    /// The error of download `path` whose `url` Rampart does not fetch, with how to fix it (nil: fine).
+    public static func urlError(_ url: String, of path: String) -> (message: String, hint: String)? {
+        problem(url: url).map { ("`url` of download '\(path)': \($0)", "e.g. `url: https://example.org/tool-1.2.tar.gz`") }
+    }
+
+    /// The error of download `path` whose `sha256` is not one, with how to fix it (nil: fine).
+    public static func sha256Error(_ sha256: String, of path: String) -> (message: String, hint: String)? {
+        problem(sha256: sha256).map {
+            ("`sha256` of download '\(path)': \($0)", "take it from the vendor's checksum file, or run `sha256sum` on a copy you trust")
+        }
+    }
+
     /// Why `url` is not one Rampart fetches (nil when it is).
     public static func problem(url: String) -> String? {
         guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return "'\(url)' is not a URL (scheme://host/path)" }

@@ -49,6 +49,11 @@ public struct KernelModuleResource: ResourceDescription {
         }
     }
 
+    /// The error of a kernel_module whose name modprobe does not take, with how to fix it (nil: fine).
+    public static func nameError(_ name: String) -> (message: String, hint: String)? {
+        problem(name: name).map { ("kernel_module '\(name)': \($0)", "as modprobe names it, e.g. `kernel_module: br_netfilter`") }
+    }
+
     /// Why `name` is not a module name (nil when it is).
     public static func problem(name: String) -> String? {
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {

@@ -55,6 +55,11 @@ public struct MountResource: ResourceDescription {
         [MountTableField.escaped(source), MountTableField.escaped(path), fstype, options, String(dump), String(passno)].joined(separator: " ")
     }
 
+    /// The error of mount `path` whose `opts` fstab cannot hold, with how to fix it (nil: fine).
+    public static func optionsError(_ options: String, of path: String) -> (message: String, hint: String)? {
+        problem(options: options).map { ("`opts` of mount '\(path)' \($0)", "e.g. `opts: noatime,nodev,nosuid`") }
+    }
+
     /// Why `options` is not an fstab options field (nil when it is).
     public static func problem(options: String) -> String? {
         if options.isEmpty { return "is empty (write `defaults`)" }
