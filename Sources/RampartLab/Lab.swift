@@ -9,7 +9,8 @@ import Glibc
 /// `up` builds (once) a debootstrap base image, gives each host an overlay over it, a
 /// static address on the bridge, fresh SSH host keys and the lab's key for root, and boots
 /// them in parallel. Hosts reach nothing beyond the bridge except Debian's mirror, through
-/// a proxy on the bridge address. `down` removes everything but the cached base image.
+/// a caching proxy on the bridge address. `down` removes everything but the cached base image
+/// and the package cache.
 public struct Lab: Sendable {
     public let configuration: LabConfiguration
 
@@ -30,8 +31,8 @@ public struct Lab: Sendable {
     }
 
     var proxy: LabProxy {
-        LabProxy(directory: paths.proxyDirectory, listenAddress: configuration.bridgeAddress,
-                 port: configuration.proxyPort, allowedSubnet: subnet)
+        LabProxy(directory: paths.proxyDirectory, cacheDirectory: configuration.packageCacheDirectory,
+                 listenAddress: configuration.bridgeAddress, port: configuration.proxyPort)
     }
 
     /// The lab subnet in CIDR notation, e.g. 10.231.77.0/24.
@@ -47,7 +48,7 @@ public struct Lab: Sendable {
     // MARK: - Public operations
 
     /// Installs what the lab needs with apt-get if missing: debootstrap, systemd-container,
-    /// tinyproxy, iproute2, openssh-client.
+    /// apt-cacher-ng, iproute2, openssh-client.
     public func ensurePrerequisites(progress: @Sendable (String) -> Void = { _ in }) throws {
         try Lab.requireRoot()
         try Prerequisites.install(progress: progress)

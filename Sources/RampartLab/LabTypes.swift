@@ -34,12 +34,15 @@ public struct LabConfiguration: Sendable {
     public var bridge = "rampart0"
     public var bridgeAddress = "10.231.77.1"
     public var prefixLength = 24
-    /// tinyproxy on `bridgeAddress:proxyPort`: the hosts' only way to Debian's mirror.
+    /// apt-cacher-ng on `bridgeAddress:proxyPort`: the hosts' only way to Debian's mirror.
     public var proxyPort = 8888
     /// Overlays, keys, known_hosts, logs, state.json. Deleted by `down`.
     public var stateDirectory = "/var/lib/rampart-lab"
-    /// Base images (kept across `down`), named by the hash of their recipe.
+    /// Base images (kept across `down`), named by the hash of their recipe, and the package cache.
     public var cacheDirectory = "/var/cache/rampart/lab"
+    /// What the package proxy fetched from Debian's mirror, kept across `down` (and across labs:
+    /// the bastion lab and a bench lab share it). Delete it for a cold start.
+    public var packageCacheDirectory: String { cacheDirectory + "/packages" }
     /// Seconds from starting the containers until every host must report running/degraded.
     public var bootTimeout: Double = 60
 
@@ -131,7 +134,7 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
             return "building the Debian base image with debootstrap failed; full log: \(logPath); it ends with:\n\(tail)\n"
                 + "check that Debian's mirror is reachable (`apt-get update`), then run `up` again (the half-built image was removed)"
         case let .proxyFailed(detail):
-            return "the lab's package proxy (tinyproxy) did not start: \(detail)"
+            return "the lab's package proxy (apt-cacher-ng) did not start: \(detail)"
         case let .invalidConfiguration(detail):
             return "invalid lab configuration: \(detail)"
         case let .busy(lockPath):

@@ -5,7 +5,8 @@ enum Prerequisites {
     static let packageOfTool: [String: String] = [
         "systemd-nspawn": "systemd-container",
         "debootstrap": "debootstrap",
-        "tinyproxy": "tinyproxy",
+        "apt-cacher-ng": "apt-cacher-ng",
+        "setpriv": "util-linux",
         "ip": "iproute2",
         "ssh-keygen": "openssh-client",
         "ssh": "openssh-client",
@@ -19,10 +20,10 @@ enum Prerequisites {
     ]
 
     /// Needed by every `up` (debootstrap only when the base image must be built).
-    static let toolsForUp = ["systemd-nspawn", "tinyproxy", "ip", "ssh-keygen", "nsenter", "setsid",
+    static let toolsForUp = ["systemd-nspawn", "apt-cacher-ng", "ip", "ssh-keygen", "nsenter", "setsid", "setpriv",
                              "mount", "umount", "sha256sum", "sh"]
     /// What `ensurePrerequisites` installs when missing.
-    static let installable = ["debootstrap", "systemd-nspawn", "tinyproxy", "ip", "ssh-keygen", "ssh", "nft"]
+    static let installable = ["debootstrap", "systemd-nspawn", "apt-cacher-ng", "ip", "ssh-keygen", "ssh", "nft"]
 
     static func package(for tool: String) -> String {
         packageOfTool[tool] ?? tool

@@ -134,7 +134,7 @@ enum Shell {
         process.executableURL = URL(fileURLWithPath: setsid)
         // `-f`: always fork, so our direct child exits at once and the daemon is a grandchild.
         // Foundation's Process on Linux does a blocking waitpid on a child as soon as the child
-        // closes the descriptors it inherited (nspawn and tinyproxy do), which would wedge
+        // closes the descriptors it inherited (nspawn and apt-cacher-ng do), which would wedge
         // every later Process call while the daemon lives.
         process.arguments = ["-f"] + arguments
         process.environment = childEnvironment(adding: [:])
