@@ -36,9 +36,12 @@ public struct HostApplier: Sendable {
     public let observer: ApplyObserver
     /// Asked before each step: true stops the host there (`--fail-fast` after another host failed).
     public let shouldStop: @Sendable () -> Bool
+    /// Between the plan's stages (plays): waits for other hosts, rolls. Nil: nothing waits.
+    public let gate: StageGate?
 
     public init(plan: HostPlan, connection: HostConnection, lock: LockHolder?, payloads: @escaping PayloadSource, relay: RelaySource? = nil,
-                downloads: DownloadSource? = nil, reconnect: Reconnect? = nil, observer: ApplyObserver, shouldStop: @escaping @Sendable () -> Bool = { false }) {
+                downloads: DownloadSource? = nil, reconnect: Reconnect? = nil, observer: ApplyObserver, gate: StageGate? = nil,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.plan = plan
         self.connection = connection
         self.lock = lock
@@ -47,6 +50,7 @@ public struct HostApplier: Sendable {
         self.downloads = downloads
         self.reconnect = reconnect
         self.observer = observer
+        self.gate = gate
         self.shouldStop = shouldStop
     }
 
@@ -57,10 +61,37 @@ public struct HostApplier: Sendable {
         observer.event(.hostStarted(host: plan.host, steps: plan.steps.count))
         var changed: Set<ResourceID> = []
         var stopped = false
+        // The stage (play) whose steps run now, and the last one that is over (-1: none yet).
+        var entered = -1, left = -1
+        func fail(_ diagnostic: Diagnostic) {
+            report.failed += 1
+            if report.error == nil { report.error = diagnostic }
+            stopped = true
+        }
         for (index, step) in plan.steps.enumerated() {
             if !stopped && shouldStop() {
                 stopped = true
                 report.error = .error("stopped: another host failed and --fail-fast is set", host: plan.host, step: step.resource.description)
+            }
+            // Into this step's stage: the stages before it are over (those without steps too),
+            // then the gate says whether this one may start.
+            if !stopped, let gate, !plan.stages.isEmpty, case let target = plan.stage(ofStep: index), entered < target {
+                while left < target - 1 && !stopped {
+                    left += 1
+                    if let failure = await gate.leave(plan, stage: left, failed: false) { fail(failure) }
+                }
+                if !stopped {
+                    entered = target
+                    if var refusal = await gate.enter(plan, stage: target) {
+                        // A host whose own link is already gone says so first (the real cause).
+                        if let lost = connection.lostReason, !refusal.message.hasPrefix(Self.lostPrefix) {
+                            refusal.message = "\(lost); \(refusal.message)"
+                        }
+                        report.connectionLost = connection.lostReason != nil
+                        report.error = refusal
+                        stopped = true
+                    }
+                }
             }
             if stopped { observer.event(.stepFinished(host: plan.host, index: index, step: step, outcome: .skipped, seconds: 0, output: "")); continue }
             if step.isHandler && !step.pending && !changedTrigger(step, in: plan.steps, changed: changed) {
@@ -82,6 +113,13 @@ public struct HostApplier: Sendable {
                 report.connectionLost = result.connectionLost
                 stopped = true
             case .skipped: break
+            }
+        }
+        // The rest of the stages are over: done if the host got through, undone if it stopped.
+        if let gate {
+            while left < plan.stages.count - 1 {
+                left += 1
+                if let failure = await gate.leave(plan, stage: left, failed: stopped), !stopped { fail(failure) }
             }
         }
         // Manifest only after a complete run; the lock always (the script's status is the manifest's).
@@ -109,7 +147,8 @@ public struct HostApplier: Sendable {
             return report
         }
         do {
-            let result = try await connection.run(Command(final.joined(separator: "\n"), display: "write manifest, release lock"))
+            let display = stopped ? "release lock" : "write manifest, release lock"
+            let result = try await connection.run(Command(final.joined(separator: "\n"), display: display))
             if !result.succeeded && report.error == nil {
                 report.error = .error("finishing failed: \(result.stderrText.prefix(300))", host: plan.host, step: "manifest")
                 report.failed += 1

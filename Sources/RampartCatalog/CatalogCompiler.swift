@@ -84,12 +84,30 @@ public struct CatalogCompiler {
         }
     }
 
-    /// Hosts waiting for each other through plays' `after:` must not wait in a circle.
+    /// Hosts waiting for each other's plays through `after:` (and for their turn in a roll) must
+    /// not wait in a circle. A node is a host's play; it follows the host's earlier play, the
+    /// plays it waits for, and the previous host of its roll.
     private func checkHostOrder(_ catalogs: [HostCatalog], _ problems: inout Problems) {
-        let waits = Dictionary(uniqueKeysWithValues: catalogs.map { ($0.host, $0.waitsFor) })
-        if let cycle = Cycles.first(in: catalogs.map(\.host), edges: { waits[$0] ?? [] }) {
-            problems.add([.error("hosts wait for each other in a cycle: \(cycle.joined(separator: " → "))",
-                                 hint: "a host in two plays linked by `after:` waits for itself; split the plays or drop an `after:`",
+        func node(_ host: String, _ play: String) -> String { "\(host)'s play '\(play)'" }
+        var edges: [String: [String]] = [:]
+        var nodes: [String] = []
+        var previousInRoll: [String: String] = [:]
+        for catalog in catalogs {
+            for (index, stage) in catalog.stages.enumerated() {
+                let here = node(catalog.host, stage.play)
+                nodes.append(here)
+                var after = stage.waitsFor.map { node($0.host, $0.play) }
+                if index > 0 { after.append(node(catalog.host, catalog.stages[index - 1].play)) }
+                if let roll = stage.rolling?.play {
+                    if let previous = previousInRoll[roll] { after.append(previous) }
+                    previousInRoll[roll] = here
+                }
+                edges[here] = after
+            }
+        }
+        if let cycle = Cycles.first(in: nodes, edges: { edges[$0] ?? [] }) {
+            problems.add([.error("plays wait for each other in a cycle: \(cycle.joined(separator: " → "))",
+                                 hint: "an `after:` names a play that (through its hosts) waits for this one; drop one `after:` or reorder the plays",
                                  at: playbook.declared.location)])
         }
     }

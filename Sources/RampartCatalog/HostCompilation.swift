@@ -28,31 +28,32 @@ struct HostCompilation {
     }
 
     mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {
-        var catalog = HostCatalog(host: host.name, playbook: compiler.playbook.name, address: host.address, plays: plays.map(\.name))
-        var waits: [String] = []
-        for play in plays {
-            for earlier in play.after {
-                // Hosts in both plays apply them together, earlier play first, in their own run:
-                // a play waits only for the earlier play's other hosts.
-                let own = Set(playHosts[play.name] ?? [])
-                waits += (playHosts[earlier] ?? []).filter { !waits.contains($0) && !own.contains($0) }
-            }
-        }
-        catalog.waitsFor = waits
-
+        var catalog = HostCatalog(host: host.name, playbook: compiler.playbook.name, address: host.address)
         let inventoryVars = compiler.inventory.variables(for: host).vars
         if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
-        if let play = plays.last(where: { $0.serial != nil }) {
-            let base = inventoryVars.merging(["inventory_hostname": .string(host.name),
-                                              "host": .map(["name": .string(host.name), "address": .string(host.address)])]) { _, new in new }
-            catalog.rolling = Rolling(play: play.name, serial: play.serial ?? 1,
-                                      before: play.beforeEach.flatMap { hook($0, base, play.declared.location(of: "before_each")) },
-                                      after: play.afterEach.flatMap { hook($0, base, play.declared.location(of: "after_each")) })
+        let hookVariables = inventoryVars.merging(["inventory_hostname": .string(host.name),
+                                                   "host": .map(["name": .string(host.name), "address": .string(host.address)])]) { _, new in new }
+        for play in plays {
+            var stage = Stage(play: play.name)
+            // Every other host of an earlier play must be done with it (this host runs its own
+            // plays in playbook order anyway).
+            for earlier in play.after {
+                for other in playHosts[earlier] ?? [] where other != host.name {
+                    let wait = StageRef(host: other, play: earlier)
+                    if !stage.waitsFor.contains(wait) { stage.waitsFor.append(wait) }
+                }
+            }
+            if let serial = play.serial {
+                stage.rolling = Rolling(play: play.name, serial: serial,
+                                        before: play.beforeEach.flatMap { hook($0, hookVariables, play.declared.location(of: "before_each")) },
+                                        after: play.afterEach.flatMap { hook($0, hookVariables, play.declared.location(of: "after_each")) })
+            }
+            catalog.stages.append(stage)
         }
         var applied: [String: RoleUse] = [:]
         var declaredAt: [ResourceID: SourceLocation?] = [:]
         var resources: [Resource] = []
-        for play in plays {
+        for (stage, play) in plays.enumerated() {
           for use in play.roles {
             let useCondition = Condition.all([play.when, use.when])
             let useOrigin = use.when != nil ? use.declared.location(of: "when") : play.declared.location(of: "when")
@@ -93,6 +94,7 @@ struct HostCompilation {
                     }
                     declaredAt[resource.id] = declared.declared.location
                     resources.append(resource)
+                    catalog.stages[stage].resources.append(resource.id)
                   }
                 }
             }

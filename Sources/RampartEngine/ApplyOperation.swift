@@ -129,59 +129,51 @@ extension Engine {
         let downloads: DownloadSource = { url, sha256 in try await cache.fetch(url, sha256: sha256) }
         let reconnect: Reconnect = { [self] name in try await connect(named: name) }
         let hooks = RollingHooks(inventory: inventory, connect: connect, observer: view)
+        let scheduler = StageScheduler(stages: runs.map { r in
+            (r.name, r.plan?.stages ?? PlanStage.stages(of: r.catalog, steps: []))
+        }, forks: forks, hooks: hooks, observer: view)
         let stop = Locked(false)
         // Hosts whose applier ran (it releases the lock itself).
         let applied = Locked<Set<String>>([])
-        let reports = await HostScheduler.run(
-            hosts: runs.map(\.name),
-            waitsFor: Dictionary(uniqueKeysWithValues: runs.map { ($0.name, $0.catalog.waitsFor) }),
-            rolls: Dictionary(uniqueKeysWithValues: runs.compactMap { r in
-                (r.plan?.rolling ?? r.catalog.rolling).map { (r.name, HostScheduler.Roll(name: $0.play, serial: $0.serial)) }
-            }),
-            forks: forks,
-            work: { name in
-                let run = byHost[name]!
-                var report = HostReport(host: name)
-                guard !stop.current else {
-                    report.error = .error("not started: --fail-fast after another host failed", host: name)
-                    view.event(.hostFinished(report))
-                    return report
-                }
-                guard let connection = run.connection, let plan = run.plan, run.error == nil else {
-                    report.error = run.error
-                    return report
-                }
-                if run.settled {
-                    report.execs = connection.execCount
-                    view.event(.hostFinished(report))
-                    return report
-                }
-                report = await hooks.around(plan) {
-                    applied.withLock { _ = $0.insert(name) }
-                    return await HostApplier(plan: plan, connection: connection, lock: run.lock, payloads: payloads, relay: relay,
-                                             downloads: downloads, reconnect: reconnect, observer: view, shouldStop: { failFast && stop.current }).run()
-                }
-                // A roll's before_each that failed kept the applier from running: its report is told
-                // here, led by the host's own lost link if it is gone too.
-                if !applied.current.contains(name) {
-                    if let lost = connection.lostReason {
-                        report.error = .error("\(lost); \(report.error?.message ?? "not applied")", host: name)
-                        report.connectionLost = true
-                    }
-                    view.event(.hostFinished(report))
-                }
-                if !report.succeeded && failFast { stop.withLock { $0 = true } }
-                return report
-            },
-            skipped: { name, reason in
-                var report = HostReport(host: name)
-                // A waiting host whose own link is already gone says so first (the real cause).
-                let lost = byHost[name]?.connection?.lostReason
-                report.error = .error(lost.map { "\($0); \(reason)" } ?? reason, host: name)
-                report.connectionLost = lost != nil
+        let work: @Sendable (HostRun) async -> HostReport = { run in
+            let name = run.name
+            var report = HostReport(host: name)
+            guard !stop.current else {
+                report.error = .error("not started: --fail-fast after another host failed", host: name)
                 view.event(.hostFinished(report))
                 return report
-            })
+            }
+            guard let connection = run.connection, let plan = run.plan, run.error == nil else {
+                report.error = run.error
+                return report
+            }
+            if run.settled {
+                report.execs = connection.execCount
+                view.event(.hostFinished(report))
+                return report
+            }
+            applied.withLock { _ = $0.insert(name) }
+            report = await HostApplier(plan: plan, connection: connection, lock: run.lock, payloads: payloads, relay: relay,
+                                       downloads: downloads, reconnect: reconnect, observer: view, gate: scheduler,
+                                       shouldStop: { failFast && stop.current }).run()
+            if !report.succeeded && failFast { stop.withLock { $0 = true } }
+            return report
+        }
+        let reports = await withTaskGroup(of: HostReport.self) { group in
+            for run in runs {
+                group.addTask {
+                    await scheduler.acquireFork()
+                    let report = await work(run)
+                    // Plays the applier did not get to (or a host it never ran) are over for the others.
+                    await scheduler.close(run.name, plays: run.catalog.plays, failed: !report.succeeded)
+                    await scheduler.releaseFork()
+                    return report
+                }
+            }
+            var byName: [String: HostReport] = [:]
+            for await report in group { byName[report.host] = report }
+            return runs.compactMap { byName[$0.name] }
+        }
         let done = applied.current
         await release(runs.filter { !done.contains($0.name) })
         await close(runs)

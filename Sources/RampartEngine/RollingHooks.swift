@@ -5,31 +5,13 @@ import RampartModel
 import RampartPlan
 import RampartRemote
 
-/// The steps a rolling play runs on another host around each host it changes: `before_each`
-/// (a failure keeps the host untouched and stops the roll), the host's apply, then
-/// `after_each` — always, even when the apply failed. A host with nothing to change is not
-/// drained at all.
+/// The commands a rolling play runs on another host around each host's steps of that play:
+/// `before_each` (a failure keeps the host's play untouched and stops the roll) and
+/// `after_each` (always, even when the host failed). `StageScheduler` decides when.
 struct RollingHooks: Sendable {
     let inventory: Inventory
     let connect: Connector
     let observer: ApplyObserver
-
-    func around(_ plan: HostPlan, apply: () async -> HostReport) async -> HostReport {
-        guard let rolling = plan.rolling, !plan.steps.isEmpty, rolling.before != nil || rolling.after != nil else { return await apply() }
-        if let before = rolling.before, let failure = await run(before, for: plan.host, phase: "before_each") {
-            // The host keeps its lock from fact gathering; the engine releases it, nothing was changed.
-            var report = HostReport(host: plan.host)
-            report.failed = 1
-            report.error = failure
-            return report
-        }
-        var report = await apply()
-        if let after = rolling.after, let failure = await run(after, for: plan.host, phase: "after_each") {
-            report.failed += 1
-            if report.error == nil { report.error = failure }
-        }
-        return report
-    }
 
     /// Runs one hook on its host over a connection of its own; nil when it succeeded.
     func run(_ hook: RollingHook, for host: String, phase: String) async -> Diagnostic? {

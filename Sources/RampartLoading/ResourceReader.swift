@@ -9,7 +9,7 @@ struct ResourceReader {
 
     static let commonKeys = ["requires", "subscribes", "loop", "when"]
     static let kindKeys: [ResourceKind: [String]] = [
-        .package: ["state", "version"],
+        .package: ["state", "version", "install_recommends"],
         .file: ["content", "template", "copy_from", "owner", "group", "mode", "validate", "replace", "state"],
         .directory: ["owner", "group", "mode", "state"],
         .symlink: ["target", "state"],
@@ -112,7 +112,7 @@ struct ResourceReader {
         switch kind {
         case .package:
             return .package(PackageResource(name, state: f.choice("state", PackageResource.State.self) ?? .present,
-                                            version: f.string("version")))
+                                            version: f.string("version"), installRecommends: f.bool("install_recommends")))
         case .file:
             var source = f.fileSource()
             if let from = f.string("copy_from") {

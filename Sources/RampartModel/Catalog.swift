@@ -7,34 +7,73 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     /// The playbook's name (its manifest on the host is named after it).
     public var playbook: String
     public var address: String
-    /// The plays that include this host, in playbook order.
-    public var plays: [String]
-    /// Hosts that must finish before this one starts (from the plays' `after:`).
-    public var waitsFor: [String]
+    /// The plays that include this host, in playbook order: what each brought, what it waits
+    /// for, its roll. A host runs them one after another in one run.
+    public var stages: [Stage]
     /// Resources in dependency order (declaration order unless `requires`/`subscribes` say otherwise).
     public var resources: [Resource]
     /// The host's `apt_proxy` variable: packages are fetched through it.
     public var aptProxy: String?
-    /// Set when a rolling play includes the host: the roll's name, size and hooks (rendered for this host).
-    public var rolling: Rolling?
 
-    public init(host: String, playbook: String = "default", address: String, plays: [String] = [], waitsFor: [String] = [], resources: [Resource] = [],
+    public init(host: String, playbook: String = "default", address: String, stages: [Stage] = [], resources: [Resource] = [],
                 aptProxy: String? = nil) {
         self.host = host
         self.playbook = playbook
         self.address = address
-        self.plays = plays
-        self.waitsFor = waitsFor
+        self.stages = stages
         self.resources = resources
         self.aptProxy = aptProxy
     }
 
     public func resource(_ id: ResourceID) -> Resource? { resources.first { $0.id == id } }
+
+    /// The plays that include this host, in playbook order.
+    public var plays: [String] { stages.map(\.play) }
+    /// Other hosts this one waits for in some play (from the plays' `after:`), first wait first.
+    public var waitsFor: [String] {
+        var hosts: [String] = []
+        for wait in stages.flatMap(\.waitsFor) where !hosts.contains(wait.host) { hosts.append(wait.host) }
+        return hosts
+    }
+}
+
+/// One play's part of a host's run. Its steps start once every other host's play it waits for
+/// is done there (`after:`), and, in a rolling play, once the host has its place in the roll;
+/// the host's earlier plays do not wait for that.
+public struct Stage: Sendable, Hashable, Codable {
+    public var play: String
+    /// The resources this play brought to the host (a role named by several plays belongs to the first).
+    public var resources: [ResourceID]
+    /// Other hosts' plays that must be done before this play's first step here.
+    public var waitsFor: [StageRef]
+    /// Set when the play is rolling: the roll's size and hooks, rendered for this host.
+    public var rolling: Rolling?
+
+    public init(play: String, resources: [ResourceID] = [], waitsFor: [StageRef] = [], rolling: Rolling? = nil) {
+        self.play = play
+        self.resources = resources
+        self.waitsFor = waitsFor
+        self.rolling = rolling
+    }
+}
+
+/// A play on one host: what a stage of another host waits for.
+public struct StageRef: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var host: String
+    public var play: String
+
+    public init(host: String, play: String) {
+        self.host = host
+        self.play = play
+    }
+
+    public var description: String { "\(host)'s play '\(play)'" }
 }
 
 /// A host's part in a rolling play.
 public struct Rolling: Sendable, Hashable, Codable {
-    /// The play's name: hosts of one roll go `serial` at a time, in inventory order.
+    /// The play's name: hosts of one roll go `serial` at a time, in inventory order (a host
+    /// that failed before reaching the play leaves the roll; one failing in it stops the roll).
     public var play: String
     public var serial: Int
     public var before: RollingHook?

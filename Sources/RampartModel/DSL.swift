@@ -88,8 +88,9 @@ extension Playbook {
 
 // Leading-dot constructors for resources, mirroring the YAML kinds.
 extension Resource {
-    public static func package(_ name: String, state: PackageResource.State = .present, version: String? = nil) -> Resource {
-        Resource(.package(PackageResource(name, state: state, version: version)))
+    public static func package(_ name: String, state: PackageResource.State = .present, version: String? = nil,
+                               installRecommends: Bool? = nil) -> Resource {
+        Resource(.package(PackageResource(name, state: state, version: version, installRecommends: installRecommends)))
     }
 
     public static func file(_ path: String, template: String, owner: String? = nil, group: String? = nil,

@@ -39,6 +39,8 @@ public enum HostPlanner {
             if case .package(let p) = resource.spec {
                 let need = PackagePlanner.need(p, facts)
                 if let target = need.install {
+                    // One apt-get run installs with or without Recommends: a different choice is a new step.
+                    if let last = pendingInstall.last, last.0.installRecommends != p.installRecommends { flush() }
                     pendingInstall.append((p, target))
                     context.installing.append(p.name)
                 } else if need.remove {
@@ -63,8 +65,7 @@ public enum HostPlanner {
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired
         var plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
-                            waitsFor: catalog.waitsFor, assumed: facts.assumed)
-        plan.rolling = catalog.rolling
+                            stages: PlanStage.stages(of: catalog, steps: steps), assumed: facts.assumed)
         // Files whose edits this plan computed (not made at apply time), their marker not yet current.
         if !facts.assumed {
             let markers = editSpecs.keys.sorted().compactMap { path -> EditMarker? in

@@ -153,30 +153,77 @@ public struct HostPlan: Sendable, Hashable, Codable {
     /// Edit markers to write with the manifest, for edited files whose marker is missing or stale
     /// (nil: none; optional so plans saved before markers existed still load).
     public var editMarkers: [EditMarker]?
-    public var waitsFor: [String]
-    /// The host's rolling play, with its hooks: applied `serial` hosts at a time.
-    public var rolling: Rolling?
+    /// The host's plays in order, each with the index of its first step: what each waits for
+    /// before its steps, and its roll. Empty: one stage that waits for nothing.
+    public var stages: [PlanStage]
     /// True when facts were assumed (offline plan), not read.
     public var assumed: Bool
 
-    public init(host: String, playbook: String, fingerprint: String, steps: [Step], manifest: [String]?, waitsFor: [String] = [],
+    public init(host: String, playbook: String, fingerprint: String, steps: [Step], manifest: [String]?, stages: [PlanStage] = [],
                 assumed: Bool = false) {
         self.host = host
         self.playbook = playbook
         self.fingerprint = fingerprint
         self.steps = steps
         self.manifest = manifest
-        self.waitsFor = waitsFor
+        self.stages = stages
         self.assumed = assumed
     }
 
     /// Changes that count in the summary (handlers are consequences, not changes).
     public var changes: [Step] { steps.filter { !$0.isHandler || $0.pending } }
+
+    /// The indices of stage `index`'s steps (empty when the play has nothing to do here).
+    public func steps(ofStage index: Int) -> Range<Int> {
+        let end = index + 1 < stages.count ? stages[index + 1].first : steps.count
+        return min(stages[index].first, end)..<end
+    }
+
+    /// The stage step `index` belongs to (0 when the plan has no stages).
+    public func stage(ofStep index: Int) -> Int {
+        stages.lastIndex { $0.first <= index } ?? 0
+    }
+}
+
+/// One play's part of a host plan: its steps run from `first` to the next stage's `first`.
+public struct PlanStage: Sendable, Hashable, Codable {
+    public var play: String
+    public var first: Int
+    /// Other hosts' plays that must be done before this stage's first step.
+    public var waitsFor: [StageRef]
+    /// Set in a rolling play: the roll, with its hooks around this stage's steps.
+    public var rolling: Rolling?
+
+    public init(play: String, first: Int, waitsFor: [StageRef] = [], rolling: Rolling? = nil) {
+        self.play = play
+        self.first = first
+        self.waitsFor = waitsFor
+        self.rolling = rolling
+    }
+
+    /// A step belongs to the latest play any of its resources (or any step before it) came
+    /// from: plays stay in order even where `requires` pulled a later play's resource forward,
+    /// and a handler runs in the play of the service it restarts. Steps of nothing in the
+    /// catalog (pruning, handlers owed by an earlier run) belong to the play before them.
+    public static func stages(of catalog: HostCatalog, steps: [Step]) -> [PlanStage] {
+        var stageOf: [ResourceID: Int] = [:]
+        for (index, stage) in catalog.stages.enumerated() { for id in stage.resources where stageOf[id] == nil { stageOf[id] = index } }
+        var firsts = Array(repeating: steps.count, count: catalog.stages.count)
+        var current = 0
+        for (index, step) in steps.enumerated() {
+            current = max(current, step.resources.compactMap { stageOf[$0] }.max() ?? 0)
+            for stage in 0...current where firsts.indices.contains(stage) && firsts[stage] == steps.count { firsts[stage] = index }
+        }
+        return catalog.stages.enumerated().map { index, stage in
+            PlanStage(play: stage.play, first: firsts[index], waitsFor: stage.waitsFor, rolling: stage.rolling)
+        }
+    }
 }
 
 /// The whole plan: data that `apply PLAN` executes exactly.
 public struct Plan: Sendable, Hashable, Codable {
-    public static let formatVersion = 1
+    /// 2: host plans have stages (one per play) instead of one wait and one roll per host.
+    public static let formatVersion = 2
     public var version: Int
     public var inventory: String
     public var playbook: String

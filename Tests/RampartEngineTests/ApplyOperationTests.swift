@@ -16,10 +16,9 @@ struct ApplyOperationTests {
     /// One guarded command per host: due when its `unless` check fails on the host.
     static func catalog(_ hosts: [String], rolling: Rolling? = nil) -> Catalog {
         Catalog(hosts: hosts.map { name in
-            var c = HostCatalog(host: name, address: "10.0.0.\(name.count)", plays: ["site"],
-                                resources: [Resource(.command(CommandResource("deploy", run: "deploy-the-app", unless: "check-deployed")))])
-            c.rolling = rolling
-            return c
+            let deploy = Resource(.command(CommandResource("deploy", run: "deploy-the-app", unless: "check-deployed")))
+            return HostCatalog(host: name, address: "10.0.0.\(name.count)",
+                               stages: [Stage(play: rolling?.play ?? "site", resources: [deploy.id], rolling: rolling)], resources: [deploy])
         })
     }
 

@@ -7,7 +7,8 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 
 /// Planning as data. Each `Fixtures/<kind>-<case>.yml` holds `resources` (a role's resources, as
 /// in a playbook), optional `vars` for the host, the host's `facts`, and `expect`: the steps as
-/// `<symbol> <resource>: <summary>`, plus `notes` and `diff` lines that must appear. The host is
+/// `<symbol> <resource>: <summary>`, plus `notes`, `diff` lines and `scripts` fragments (of the
+/// steps' shell, in step order: the first fragment in step 1, … as `N: text`) that must appear. The host is
 /// `h1` (10.0.0.1) in groups `web`; the playbook is named `fixture`; `templates` are files under templates/.
 struct PlanningFixtureTests {
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? [])
@@ -38,6 +39,15 @@ struct PlanningFixtureTests {
         let diffs = plan.steps.compactMap(\.diff).joined(separator: "\n")
         for line in fixture["diff"] as? [String] ?? [] {
             #expect(diffs.split(separator: "\n").contains(Substring(line)), "\(name): diff lacks line '\(line)':\n\(diffs)")
+        }
+        for fragment in fixture["scripts"] as? [String] ?? [] {
+            // "N: text": step N (from 1) runs `text`; "!N: text": it does not.
+            let negated = fragment.hasPrefix("!")
+            let parts = fragment.dropFirst(negated ? 1 : 0).split(separator: ":", maxSplits: 1)
+            let index = try #require(parts.count == 2 ? Int(parts[0]) : nil, "\(name): a `scripts` entry is 'N: text' or '!N: text'")
+            let text = parts[1].trimmingCharacters(in: .whitespaces)
+            let script = try #require(plan.steps.indices.contains(index - 1) ? plan.steps[index - 1].script : nil, "\(name): no step \(index)")
+            #expect(script.contains(text) != negated, "\(name): step \(index) \(negated ? "runs" : "lacks") `\(text)`:\n\(script)")
         }
         if let manifest = fixture["manifest"] as? [String] { #expect(plan.manifest == manifest, "\(name)") }
         if let markers = fixture["edit_markers"] as? [String] { #expect((plan.editMarkers ?? []).map(\.path) == markers, "\(name): edit markers") }

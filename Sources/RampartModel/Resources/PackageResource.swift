@@ -8,10 +8,14 @@ public struct PackageResource: ResourceDescription {
     public var state: State
     /// An exact Debian version (`1.22.1-9`); nil accepts whatever is installed.
     public var version: String?
+    /// Whether apt installs the package's Recommends with it; nil: the host's apt default (yes,
+    /// as Ansible's apt module). Only the install command: an installed package is not revisited.
+    public var installRecommends: Bool?
 
-    public init(_ name: String, state: State = .present, version: String? = nil) {
+    public init(_ name: String, state: State = .present, version: String? = nil, installRecommends: Bool? = nil) {
         self.name = name
         self.state = state
         self.version = version
+        self.installRecommends = installRecommends
     }
 }

@@ -35,10 +35,13 @@ enum PackagePlanner {
             return expected.map { "dpkg-query -W -f='${db:Status-Abbrev}${Version}' -- \(Script.q(p.name)) 2>/dev/null | grep -qxF \(Script.q($0))" }
                 ?? "dpkg-query -W -f='${db:Status-Abbrev}' -- \(Script.q(p.name)) 2>/dev/null | grep -q '^ii'"
         }.joined(separator: " && ")
+        // (The planner groups only packages with the same choice into one step.)
+        let recommends = packages.first?.0.installRecommends.map { $0 ? " --install-recommends" : " --no-install-recommends" } ?? ""
         let targets = packages.map { Script.q($0.1) }.joined(separator: " ")
+        let install = "apt-get \(options) -y\(recommends) install \(targets)"
         let change = """
         if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -mmin -1440 2>/dev/null | head -n 1)" ]; then apt-get \(options) update; fi
-        if ! apt-get \(options) -y install \(targets); then apt-get \(options) update && apt-get \(options) -y install \(targets); fi
+        if ! \(install); then apt-get \(options) update && \(install); fi
         """
         let upgrading = packages.filter { context.facts.packages[$0.0.name]?.installed == true }
         let verb = upgrading.isEmpty ? "install" : "install/upgrade"
