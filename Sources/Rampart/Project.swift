@@ -29,28 +29,13 @@ public struct Project: Sendable {
     public static func load(inventory inventoryPath: String, playbook playbookPath: String, vault: VaultPassword? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Project {
         var problems: [Diagnostic] = []
+        var inventory: Inventory?
         var playbook: Playbook?
         var templates: TemplateLibrary?
-        // The inventory on another thread: its vault's key derivation (scrypt, ~0.1 s of one
-        // core by design) overlaps the playbook's and the templates' loading.
-        let loadedInventory = Locked<Result<Inventory, Error>?>(nil)
-        let inventoryLoaded = DispatchSemaphore(value: 0)
-        DispatchQueue.global(qos: .userInitiated).async {
-            let result = Result { try InventoryLoader(vault: vault, environment: environment).load(path: inventoryPath) }
-            loadedInventory.withLock { $0 = result }
-            inventoryLoaded.signal()
-        }
+        do { inventory = try InventoryLoader(vault: vault, environment: environment).load(path: inventoryPath) } catch let error as DiagnosticError { problems += error.diagnostics }
         do { playbook = try PlaybookLoader(environment: environment).load(path: playbookPath) } catch let error as DiagnosticError { problems += error.diagnostics }
         do { templates = try TemplateLibrary.load(directory: templatesDirectory(forPlaybook: playbookPath)) }
         catch let error as DiagnosticError { problems += error.diagnostics }
-        inventoryLoaded.wait()
-        var inventory: Inventory?
-        switch loadedInventory.current {
-        case .success(let loaded)?: inventory = loaded
-        case .failure(let error as DiagnosticError)?: problems = error.diagnostics + problems
-        case .failure(let error)?: throw error
-        case nil: break
-        }
         guard let inventory, let playbook, let templates, problems.allSatisfy({ $0.severity != .error }) else {
             throw DiagnosticError(problems)
         }

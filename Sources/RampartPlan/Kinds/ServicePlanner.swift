@@ -31,6 +31,7 @@ enum ServicePlanner {
         checks.append(running ? "systemctl is-active -q \(unit)" : "! systemctl is-active -q \(unit)")
         if fact?.running != running || fact?.exists != true && note?.hasPrefix("unit not found") == true {
             if fact?.running != running { actions.append(running ? "start" : "stop") }
+            if running { commands.append(resetFailed(unit)) }
             commands.append("systemctl \(running ? "start" : "stop") \(unit)")
         }
         guard !actions.isEmpty else { return [] }
@@ -39,13 +40,18 @@ enum ServicePlanner {
                      note: note)]
     }
 
+    /// Forgets the unit's earlier failures before Rampart starts it: a service that a package
+    /// started before its configuration was written crash-loops into systemd's start limit
+    /// (5 starts in 10 s), and the restart with the right configuration would be refused.
+    static func resetFailed(_ unit: String) -> String { "systemctl reset-failed \(unit) 2>/dev/null || true" }
+
     /// The reload/restart handler when a subscribed resource changes.
     static func handler(_ s: ServiceResource, _ id: ResourceID, pending: Bool) -> Step {
         let unit = Script.q(s.name)
         let action: StepAction = s.refresh == .reload ? .reload : .restart
         let verb = s.refresh == .reload ? "reload-or-restart" : "restart"
         return Step([id], action, summary: pending ? "\(s.refresh.rawValue) (owed by an interrupted apply)" : s.refresh.rawValue,
-                    script: Script.make(converged: nil, change: "systemctl \(verb) \(unit)\n" + Script.unjournal(id, s.refresh.rawValue)),
+                    script: Script.make(converged: nil, change: resetFailed(unit) + "\nsystemctl \(verb) \(unit)\n" + Script.unjournal(id, s.refresh.rawValue)),
                     isHandler: true, pending: pending)
     }
 
