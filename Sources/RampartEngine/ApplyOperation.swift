@@ -122,7 +122,6 @@ extension Engine {
     /// Applies every planned host, in parallel as `after:` and rolls allow; releases the locks of
     /// hosts the applier never reached and closes every connection.
     func run(_ runs: [HostRun], failFast: Bool, view: ApplyView) async -> [HostReport] {
-        let byHost = Dictionary(uniqueKeysWithValues: runs.map { ($0.name, $0) })
         let payloads = Self.payloads(runs)
         let relay = self.relay(over: runs)
         let cache = DownloadCache()
@@ -165,7 +164,7 @@ extension Engine {
                     await scheduler.acquireFork()
                     let report = await work(run)
                     // Plays the applier did not get to (or a host it never ran) are over for the others.
-                    await scheduler.close(run.name, plays: run.catalog.plays, failed: !report.succeeded)
+                    await scheduler.close(run.name, failed: !report.succeeded)
                     await scheduler.releaseFork()
                     return report
                 }

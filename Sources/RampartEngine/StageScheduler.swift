@@ -25,6 +25,8 @@ actor StageScheduler: StageGate {
     }
 
     private let hosts: Set<String>
+    /// Each host's plays, in order (from the stages the scheduler was given).
+    private let plays: [String: [String]]
     private let hooks: RollingHooks
     private let observer: ApplyObserver
     private var states: [String: [String: PlayState]] = [:]
@@ -38,6 +40,7 @@ actor StageScheduler: StageGate {
     /// `stages`: each host's stages, in the order the hosts go (a saved plan's, else the catalog's).
     init(stages: [(host: String, stages: [PlanStage])], forks: Int, hooks: RollingHooks, observer: ApplyObserver) {
         hosts = Set(stages.map(\.host))
+        plays = Dictionary(stages.map { ($0.host, $0.stages.map(\.play)) }, uniquingKeysWith: { first, _ in first })
         freeForks = max(1, forks)
         self.hooks = hooks
         self.observer = observer
@@ -97,7 +100,7 @@ actor StageScheduler: StageGate {
                 // Nothing changed on the host; the roll stops here.
                 rolls[rolling.play]?.inside.remove(host)
                 rolls[rolling.play]?.through.insert(host)
-                if rolls[rolling.play]?.stoppedBy == nil { rolls[rolling.play]?.stoppedBy = host }
+                stop(rolling.play, by: host)
                 broadcast()
                 return failure
             }
@@ -116,7 +119,7 @@ actor StageScheduler: StageGate {
                     failure = await hooks.run(after, for: host, phase: "after_each")
                 }
                 rolls[rolling.play]!.inside.remove(host)
-                if failed || failure != nil, rolls[rolling.play]!.stoppedBy == nil { rolls[rolling.play]!.stoppedBy = host }
+                if failed || failure != nil { stop(rolling.play, by: host) }
             }
             rolls[rolling.play]!.through.insert(host)
         }
@@ -127,8 +130,8 @@ actor StageScheduler: StageGate {
 
     /// A host the applier did not run through (unreachable, unplanned, converged at the first
     /// look, not started): its plays are over, done or undone, for whoever waits for them.
-    func close(_ host: String, plays: [String], failed: Bool) {
-        for play in plays where states[host]?[play] == nil { states[host, default: [:]][play] = failed ? .failed : .done }
+    func close(_ host: String, failed: Bool) {
+        for play in plays[host] ?? [] where states[host]?[play] == nil { states[host, default: [:]][play] = failed ? .failed : .done }
         for name in rolls.keys where rolls[name]!.order.contains(host) && !rolls[name]!.inside.contains(host) {
             rolls[name]!.through.insert(host)
         }
@@ -156,6 +159,11 @@ actor StageScheduler: StageGate {
         guard roll.inside.count < roll.serial else { return false }
         let position = roll.order.firstIndex(of: host) ?? 0
         return roll.order[..<position].allSatisfy { roll.inside.contains($0) || roll.through.contains($0) }
+    }
+
+    /// The roll takes no one else in; the first host that stopped it is the one named.
+    private func stop(_ roll: String, by host: String) {
+        if rolls[roll]?.stoppedBy == nil { rolls[roll]?.stoppedBy = host }
     }
 
     private func changed() async {
