@@ -38,6 +38,8 @@ final class JumpHost: @unchecked Sendable {
     /// Released channels whose free said EAGAIN (non-blocking libssh2); retried each round.
     private var freeing: [OpaquePointer] = []
     private var lastHeard = Monotonic.now()
+    /// Rounds in a row that moved nothing though a tunnel had buffered work.
+    private var idleRounds = 0
 
     init(options: SSHOptions, passphrases: PassphraseSource, jumpHosts: JumpHosts) {
         self.options = options
@@ -100,7 +102,13 @@ final class JumpHost: @unchecked Sendable {
                 lose(failure)
                 continue
             }
-            if !progressed { waitForWork() }
+            if progressed { idleRounds = 0; continue }
+            // Nothing moved, but a round's reads may have pulled another tunnel's packets off the
+            // socket after that tunnel was pumped: pump again rather than poll a drained socket
+            // (bounded, should libssh2 hold something a pump cannot take).
+            if idleRounds < 2 && tunnels.contains(where: \.hasBufferedWork) { idleRounds += 1; continue }
+            idleRounds = 0
+            waitForWork()
         }
     }
 

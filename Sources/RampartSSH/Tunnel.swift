@@ -45,6 +45,15 @@ final class Tunnel {
         return events
     }
 
+    /// Work libssh2 already holds for this tunnel, found without I/O: another channel's read
+    /// drains the session's socket into libssh2's packet list, so this channel's data, its EOF
+    /// or a window adjustment may be waiting there while the socket itself has nothing to poll.
+    var hasBufferedWork: Bool {
+        guard !channelDone else { return false }
+        if toSocket.isEmpty && (libssh2_poll_channel_read(channel, 0) > 0 || libssh2_channel_eof(channel) != 0) { return true }
+        return !toChannel.isEmpty && libssh2_channel_window_write_ex(channel, nil) > 0
+    }
+
     private var outboundBlocked: Bool { libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 }
 
     /// Moves what can move without blocking. A `.blocked` tunnel must be pumped again before
