@@ -10,6 +10,9 @@ public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible {
         self.fields = fields
     }
 
+    /// The key under which `fields` holds where variable `name` was set (`vars.NAME`).
+    public static func variableField(_ name: String) -> String { "vars." + name }
+
     /// The field's own location when known, else the declaration's.
     public func location(of field: String) -> SourceLocation? { fields[field] ?? location }
 

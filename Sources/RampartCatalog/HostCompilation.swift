@@ -84,7 +84,8 @@ struct HostCompilation {
                         }
                         when = residual == .literal(.bool(true)) ? nil : residual
                     }
-                    guard var resource = render(declared, variables: itemVariables) else { continue }
+                    guard let typed = resolveTemplatedFields(declared, itemVariables, role: role, use: roleUse),
+                          var resource = render(typed, variables: itemVariables) else { continue }
                     resource.when = when
                     if let first = declaredAt[resource.id] {
                         diagnostics.append(.error("\(resource.id) is declared twice for this host",
@@ -267,6 +268,80 @@ struct HostCompilation {
             value = next
         }
         return value
+    }
+
+    /// A declaration whose typed fields are templates, read again with them rendered for this
+    /// host: a bare `{{ var }}` gives the variable's own value (a list for `ports`, a bool for
+    /// `enabled`), anything else its text. Errors point at the field, with a note at each
+    /// variable it read.
+    private mutating func resolveTemplatedFields(_ declared: Resource, _ variables: [String: Value], role: Role, use: RoleUse) -> Resource? {
+        guard let templated = declared.templated else { return declared }
+        guard let reader = templated.reader else {
+            diagnostics.append(.error("\(declared.id) has typed fields written as templates, and nothing can read them again",
+                                      hint: "declarations built in Swift take typed values", at: declared.declared.location))
+            return nil
+        }
+        var rendered: [String: Value] = [:]
+        for (field, template) in templated.templates.sorted(by: { $0.key < $1.key }) {
+            let origin = declared.declared.location(of: field)
+            let value: Value
+            if let path = Self.variablePath(template), let found = Self.lookup(path, in: variables) {
+                value = found
+            } else {
+                guard let text = renderText(template, variables, origin) else { return nil }
+                value = text.plainText.map(Value.string) ?? .secret(Secret(text.revealed()))
+            }
+            guard !value.containsSecret else {
+                diagnostics.append(.error("`\(field)` of \(declared.id) comes from a secret", hint: "a typed field is not secret: use a plain variable", at: origin))
+                return nil
+            }
+            rendered[field] = value
+        }
+        let (resource, problems) = reader.read(with: rendered)
+        for problem in problems {
+            diagnostics.append(problem)
+            guard problem.severity == .error,
+                  let field = templated.templates.keys.sorted().first(where: { declared.declared.location(of: $0) == problem.location }) else { continue }
+            let template = templated.templates[field]!
+            for name in Self.variablesRead(by: template, among: Set(variables.keys)) {
+                let at = name == "item" ? declared.declared.location(of: "loop") : variableOrigin(name, role: role, use: use)
+                diagnostics.append(Diagnostic(.note, "`\(field)` is `\(template)`; \(name) is set here", at: at))
+            }
+        }
+        return resource
+    }
+
+    /// Where a variable a role sees on this host was set: a parameter of the role's use, the
+    /// inventory (host, group, all), or the role's defaults.
+    private func variableOrigin(_ name: String, role: Role, use: RoleUse) -> SourceLocation? {
+        if use.parameters[name] != nil { return use.declared.location(of: name) }
+        if let origin = compiler.inventory.origin(ofVariable: name, for: host) { return origin }
+        return role.declared.location
+    }
+
+    /// The variables a template names (those defined here), in order of first use.
+    static func variablesRead(by template: String, among defined: Set<String>) -> [String] {
+        var names: [String] = []
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{") ?? rest.range(of: "{%") {
+            let inner = rest[open.upperBound...]
+            let close = inner.range(of: "}}") ?? inner.range(of: "%}")
+            let expression = close.map { inner[..<$0.lowerBound] } ?? inner
+            var word = ""
+            var previous: Character = " "
+            for character in expression + " " {
+                if character.isLetter || character.isNumber || character == "_" {
+                    if word.isEmpty && previous == "." { previous = character; continue }
+                    word.append(character)
+                } else {
+                    if !word.isEmpty, defined.contains(word), !names.contains(word) { names.append(word) }
+                    word = ""
+                }
+                previous = character
+            }
+            rest = close.map { inner[$0.upperBound...] } ?? ""
+        }
+        return names
     }
 
     private mutating func render(_ declared: Resource, variables: [String: Value]) -> Resource? {

@@ -69,7 +69,7 @@ public struct InventoryLoader {
         for entry in entries {
             switch entry.key {
             case "connection": inventory.connection = connection(entry.value, source, directory, what: "the inventory's connection")
-            case "vars": inventory.vars = vars(entry.value, source, what: "the inventory's vars")
+            case "vars": inventory.vars = vars(entry.value, source, what: "the inventory's vars", locations: &inventory.declared)
             case "hosts": hostsNode = entry.value
             case "vault":
                 for item in source.mapping(entry.value, what: "the inventory's `vault`", allowed: ["password_file"]) ?? [] {
@@ -141,7 +141,7 @@ public struct InventoryLoader {
             switch entry.key {
             case "address": address = source.string(entry.value, what: "address of host '\(name)'")
             case "connection": host.connection = connection(entry.value, source, directory, what: "connection of host '\(name)'")
-            case "vars": host.vars = vars(entry.value, source, what: "vars of host '\(name)'")
+            case "vars": host.vars = vars(entry.value, source, what: "vars of host '\(name)'", locations: &host.declared)
             default: break
             }
         }
@@ -174,7 +174,7 @@ public struct InventoryLoader {
                     source.error("group '\(name)' has child group '\(child)', which does not exist", hint: hint, node: childNode)
                 }
             case "connection": group.connection = connection(entry.value, source, directory, what: "connection of group '\(name)'")
-            case "vars": group.vars = vars(entry.value, source, what: "vars of group '\(name)'")
+            case "vars": group.vars = vars(entry.value, source, what: "vars of group '\(name)'", locations: &group.declared)
             default: break
             }
         }
@@ -232,8 +232,18 @@ public struct InventoryLoader {
     }
 
     private func vars(_ node: Node, _ source: YAMLSource, what: String) -> [String: Value] {
+        var ignored = Provenance()
+        return vars(node, source, what: what, locations: &ignored)
+    }
+
+    /// The variables of a mapping; where each was written goes into `locations` as `vars.NAME`
+    /// (for errors about a value that came from a variable).
+    private func vars(_ node: Node, _ source: YAMLSource, what: String, locations: inout Provenance) -> [String: Value] {
         var result: [String: Value] = [:]
-        for entry in source.mapping(node, what: what, allowed: []) ?? [] { result[entry.key] = source.value(entry.value) }
+        for entry in source.mapping(node, what: what, allowed: []) ?? [] {
+            result[entry.key] = source.value(entry.value)
+            locations.fields[Provenance.variableField(entry.key)] = source.location(entry.value)
+        }
         return result
     }
 
@@ -289,20 +299,24 @@ public struct InventoryLoader {
         let groupNames = ["all"] + inventory.groups.map(\.name)
         for (name, file, vars) in varsFiles(in: directory + "/group_vars", kind: "group", known: groupNames, vault: vault, source) {
             if name == "all" {
-                merge(vars, into: &inventory.vars, owner: "all hosts", file: file, source)
+                inventory.declared.fields.merge(merge(vars, into: &inventory.vars, owner: "all hosts", file: file, source)) { _, new in new }
             } else if let index = inventory.groups.firstIndex(where: { $0.name == name }) {
-                merge(vars, into: &inventory.groups[index].vars, owner: "group '\(name)'", file: file, source)
+                let locations = merge(vars, into: &inventory.groups[index].vars, owner: "group '\(name)'", file: file, source)
+                inventory.groups[index].declared.fields.merge(locations) { _, new in new }
             }
         }
         for (name, file, vars) in varsFiles(in: directory + "/host_vars", kind: "host", known: inventory.hosts.map(\.name), vault: vault, source) {
             if let index = inventory.hosts.firstIndex(where: { $0.name == name }) {
-                merge(vars, into: &inventory.hosts[index].vars, owner: "host '\(name)'", file: file, source)
+                let locations = merge(vars, into: &inventory.hosts[index].vars, owner: "host '\(name)'", file: file, source)
+                inventory.hosts[index].declared.fields.merge(locations) { _, new in new }
             }
         }
     }
 
+    /// Adds a vars file's variables; returns where each added one was set (`vars.NAME` → the file).
     private func merge(_ vars: [String: Value], into target: inout [String: Value], owner: String, file: String,
-                       _ source: YAMLSource) {
+                       _ source: YAMLSource) -> [String: SourceLocation] {
+        var locations: [String: SourceLocation] = [:]
         for (key, value) in vars.sorted(by: { $0.key < $1.key }) {
             if target[key] != nil {
                 source.absorb([.error("variable '\(key)' of \(owner) is set twice: in \(file) and in the inventory or another vars file",
@@ -311,7 +325,9 @@ public struct InventoryLoader {
                 continue
             }
             target[key] = value
+            locations[Provenance.variableField(key)] = SourceLocation(file: file, line: 1, column: 1)
         }
+        return locations
     }
 
     /// Every vars file under `folder`, as (owner name, file path, variables), in name order.

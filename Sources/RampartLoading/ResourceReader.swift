@@ -6,6 +6,9 @@ import Yams
 /// Text fields are kept as written (they may hold `{{ templates }}`; the catalog renders them).
 struct ResourceReader {
     let source: YAMLSource
+    /// A typed field written as a template is kept for the catalog to render per host (false
+    /// when the catalog reads a declaration again with rendered values).
+    var deferTemplates = true
 
     static let commonKeys = ["requires", "subscribes", "loop", "when"]
     static let kindKeys: [ResourceKind: [String]] = [
@@ -91,9 +94,21 @@ struct ResourceReader {
             missing = true
         }
         if missing { return nil }
-        let f = Fields(source: source, fields: fields, what: what, anchor: nameNode)
-        guard let spec = spec(kind, name, f) else { return nil }
+        let f = Fields(source: source, fields: fields, what: what, anchor: nameNode, deferring: deferTemplates)
+        let beforeSpec = source.diagnostics.count
+        let built = spec(kind, name, f)
+        if !f.deferred.isEmpty {
+            // Checks that read a templated field saw a placeholder: they run again, per host,
+            // on the rendered value (TemplatedFields).
+            source.dropDiagnostics(after: beforeSpec)
+            f.clearFailure()
+        }
+        guard let spec = built else { return nil }
         var resource = Resource(spec, declared: Provenance(source.location(node), fields: locations))
+        if !f.deferred.isEmpty {
+            resource.templated = TemplatedFields(templates: f.deferred,
+                                                 reader: NodeDeclarationReader(node: node, path: source.path, environment: source.environment))
+        }
         resource.requires = f.references("requires")
         resource.subscribes = f.references("subscribes")
         if let when = fields["when"] {
@@ -396,14 +411,32 @@ private final class Fields {
     /// Where errors about the resource as a whole point: its name.
     let anchor: Node
     private(set) var failed = false
-    private let count: Int
+    private var count: Int
+    /// Whether a typed field holding `{{` is kept as a template (`deferred`) instead of read.
+    let deferring: Bool
+    /// Typed fields kept as templates: field → template.
+    private(set) var deferred: [String: String] = [:]
 
-    init(source: YAMLSource, fields: [String: Node], what: String, anchor: Node) {
+    init(source: YAMLSource, fields: [String: Node], what: String, anchor: Node, deferring: Bool) {
         self.source = source
         self.fields = fields
         self.what = what
         self.anchor = anchor
+        self.deferring = deferring
         count = source.diagnostics.count
+    }
+
+    func clearFailure() {
+        failed = false
+        count = source.diagnostics.count
+    }
+
+    /// The typed field `key` is a template to render per host: noted, and read as absent now.
+    private func isDeferred(_ key: String) -> Bool {
+        guard deferring, let node = fields[key], case .scalar(let scalar) = node, node.tag.description != "!env",
+              scalar.string.contains("{{") else { return false }
+        deferred[key] = scalar.string
+        return true
     }
 
     private func track<T>(_ value: T?) -> T? {
@@ -443,15 +476,17 @@ private final class Fields {
     }
 
     func bool(_ key: String) -> Bool? {
-        fields[key].flatMap { track(source.bool($0, what: "`\(key)` of \(what)")) }
+        if isDeferred(key) { return nil }
+        return fields[key].flatMap { track(source.bool($0, what: "`\(key)` of \(what)")) }
     }
 
     func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
-        fields[key].flatMap { track(source.int($0, what: "`\(key)` of \(what)", range: range)) }
+        if isDeferred(key) { return nil }
+        return fields[key].flatMap { track(source.int($0, what: "`\(key)` of \(what)", range: range)) }
     }
 
     func ints(_ key: String, _ range: ClosedRange<Int>) -> [Int] {
-        guard let node = fields[key] else { return [] }
+        guard !isDeferred(key), let node = fields[key] else { return [] }
         guard case .sequence(let items) = node else {
             error("`\(key)` of \(what) must be a list of numbers", hint: "write `\(key): [80, 443]`", field: key)
             return []
@@ -462,7 +497,8 @@ private final class Fields {
     }
 
     func mode(_ key: String) -> String? {
-        fields[key].flatMap { track(source.mode($0, what: "`\(key)` of \(what)")) }
+        if isDeferred(key) { return nil }
+        return fields[key].flatMap { track(source.mode($0, what: "`\(key)` of \(what)")) }
     }
 
     func strings(_ key: String) -> [String] {
@@ -492,7 +528,8 @@ private final class Fields {
     }
 
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
-        fields[key].flatMap { track(source.choice($0, what: "`\(key)` of \(what)", as: type)) }
+        if isDeferred(key) { return nil }
+        return fields[key].flatMap { track(source.choice($0, what: "`\(key)` of \(what)", as: type)) }
     }
 
     /// A file's `content:` (may hold a secret) or `template:`, not both.
@@ -573,5 +610,39 @@ private final class Fields {
         }
         _ = track(rules)
         return rules
+    }
+}
+
+/// Reads one resource declaration again with some of its fields replaced by rendered values,
+/// as if they had been written so: the same checks and messages, at the fields' locations.
+struct NodeDeclarationReader: DeclarationReader, @unchecked Sendable {
+    // A parsed Yams node is an immutable value; it is only read again.
+    let node: Node
+    let path: String
+    let environment: [String: String]
+
+    func read(with rendered: [String: Value]) -> (resource: Resource?, diagnostics: [Diagnostic]) {
+        guard case .mapping(let mapping) = node else { return (nil, []) }
+        let pairs = mapping.map { key, value -> (Node, Node) in
+            guard let name = key.string, let replacement = rendered[name] else { return (key, value) }
+            return (key, Self.node(replacement, at: value.mark))
+        }
+        let source = YAMLSource(path: path, text: "", environment: environment)
+        let resource = ResourceReader(source: source, deferTemplates: false)
+            .resource(.mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark)))
+        return (resource, source.diagnostics)
+    }
+
+    /// A rendered value as the node a user would have written (scalars quoted: rendered text
+    /// is data, never YAML to resolve — a mode "0644" stays text).
+    static func node(_ value: Value, at mark: Mark?) -> Node {
+        switch value {
+        case .list(let items): return .sequence(Node.Sequence(items.map { node($0, at: mark) }, .implicit, .any, mark))
+        case .map(let map):
+            return .mapping(Node.Mapping(map.sorted { $0.key < $1.key }.map { (Node.scalar(Node.Scalar($0.key, .implicit, .plain, mark)), node($0.value, at: mark)) },
+                                         .implicit, .any, mark))
+        case .null: return .scalar(Node.Scalar("null", Tag(.null), .plain, mark))
+        default: return .scalar(Node.Scalar(value.description, Tag(.str), .doubleQuoted, mark))
+        }
     }
 }

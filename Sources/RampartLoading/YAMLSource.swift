@@ -9,7 +9,7 @@ final class YAMLSource {
     let path: String
     /// The file's text when the caller already has it (a decrypted vault file); read from `path` otherwise.
     private let text: String?
-    private let environment: [String: String]
+    let environment: [String: String]
     private(set) var diagnostics: [Diagnostic] = []
     /// Nodes `value` may still visit: YAML aliases can make a small file expand without bound.
     private var valueBudget = 1_000_000
@@ -82,6 +82,8 @@ final class YAMLSource {
     }
 
     func discardDiagnostics() { diagnostics = [] }
+    /// Forgets what was recorded after the first `count` diagnostics.
+    func dropDiagnostics(after count: Int) { diagnostics.removeSubrange(min(count, diagnostics.count)...) }
 
     /// Diagnostics found elsewhere (another file) that belong to this load.
     func absorb(_ other: [Diagnostic]) { diagnostics += other }

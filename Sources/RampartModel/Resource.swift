@@ -66,6 +66,9 @@ public struct Resource: Sendable, Hashable, Codable {
     /// Managed on a host only where this holds (`when:`). In a host's catalog: the part over
     /// facts that only the planner can decide (nil: always) — the rest was decided by the catalog.
     public var when: Condition?
+    /// Typed fields written as templates, while this is a declaration in a role (the catalog
+    /// resolves them per host); nil for a literal declaration and in every compiled catalog.
+    public var templated: TemplatedFields?
     public var declared: Provenance
 
     public init(_ spec: ResourceSpec, requires: [ResourceID] = [], subscribes: [ResourceID] = [], loop: [String] = [],

@@ -19,12 +19,7 @@ extension Inventory {
         let memberOf = groups(of: host.name)
         let names = Set(memberOf.flatMap { $0.vars.keys })
         for name in names.sorted() where host.vars[name] == nil {
-            let setters = memberOf.filter { $0.vars[name] != nil }
-            // A group loses to any of its descendants that also sets the variable.
-            let winners = setters.filter { candidate in
-                !setters.contains { isAncestor(candidate.name, of: $0.name) }
-            }
-            let ordered = groups.filter { g in winners.contains { $0.name == g.name } }
+            let ordered = winningGroups(setting: name, among: memberOf)
             let values = Set(ordered.compactMap { $0.vars[name] })
             if values.count > 1 {
                 conflicts.append(VariableConflict(variable: name, host: host.name, groups: ordered.map(\.name)))
@@ -33,6 +28,23 @@ extension Inventory {
         }
         for (name, value) in host.vars { result[name] = value }
         return (result, conflicts)
+    }
+
+    /// Where the value `variables(for: host)` gives `name` was written: the host's vars, the
+    /// deciding group's, or the inventory's; nil when the inventory does not set it.
+    public func origin(ofVariable name: String, for host: Host) -> SourceLocation? {
+        let field = Provenance.variableField(name)
+        if host.vars[name] != nil { return host.declared.location(of: field) }
+        if let group = winningGroups(setting: name, among: groups(of: host.name)).first { return group.declared.location(of: field) }
+        return vars[name] != nil ? declared.location(of: field) : nil
+    }
+
+    /// The groups whose value of `name` counts, in inventory order: a group loses to any of
+    /// its descendants that also sets the variable (more than one left is a conflict).
+    private func winningGroups(setting name: String, among memberOf: [Group]) -> [Group] {
+        let setters = memberOf.filter { $0.vars[name] != nil }
+        let winners = setters.filter { candidate in !setters.contains { isAncestor(candidate.name, of: $0.name) } }
+        return groups.filter { g in winners.contains { $0.name == g.name } }
     }
 }
 
