@@ -35,7 +35,10 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         /// Stencil rendering, strict: undefined variables and unstable output are errors at template:line:col; secrets stay marked.
-        .target(name: "RampartTemplates", dependencies: ["RampartBasics", "RampartModel", "Stencil"]),
+        .target(name: "RampartTemplates", dependencies: ["RampartBasics", "RampartModel", "Stencil", "Yams", "CLibCrypt",
+                                                         .product(name: "Crypto", package: "swift-crypto")]),
+        /// libxcrypt (Debian: libcrypt-dev), the system's own crypt(3): password hashes as /etc/shadow holds them. Imported by RampartTemplates only.
+        .systemLibrary(name: "CLibCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         /// Inventory + playbook + templates → each host's concrete desired resources, with every problem found at once. Pure.
         .target(name: "RampartCatalog", dependencies: ["RampartBasics", "RampartModel", "RampartTemplates",
                                                        .product(name: "Crypto", package: "swift-crypto")]),

@@ -73,6 +73,7 @@ struct HostCompilation {
                     for declared in role.resources { skipped.insert(declared.id) }
                     continue
                 }
+                catalog.assertions += check(role.assertions, variables, role: role)
                 for declared in role.resources {
                   for itemVariables in loopItems(declared, variables) {
                     var when: Condition?
@@ -131,6 +132,27 @@ struct HostCompilation {
             diagnostics.append(.error("`when` on \(host.name): \(failure.message)", hint: "write `x is defined and …` where a variable may be missing", at: origin))
         } catch {}
         return nil
+    }
+
+    /// A role's assertions on this host: a false one is an error with its message; those that
+    /// read facts are returned (message rendered) for the planner.
+    private mutating func check(_ assertions: [Assertion], _ variables: [String: Value], role: Role) -> [Assertion] {
+        var left: [Assertion] = []
+        for assertion in assertions {
+            let origin = assertion.declared.location(of: "that")
+            let before = diagnostics.count
+            guard let message = renderText(assertion.message, variables, assertion.declared.location(of: "message")) else { continue }
+            let residual = decide(assertion.that, variables, origin)
+            guard diagnostics.count == before else { continue }  // the condition itself is wrong
+            guard let residual else {
+                diagnostics.append(.error("assertion failed: \(message.redacted)", hint: "role '\(role.name)' asserts `\(assertion.that)`", at: origin))
+                continue
+            }
+            if residual != .literal(.bool(true)) {
+                left.append(Assertion(that: residual, message: message.redacted, declared: assertion.declared))
+            }
+        }
+        return left
     }
 
     /// A rolling hook with its command rendered for this host; the hook host must exist.
@@ -230,6 +252,8 @@ struct HostCompilation {
             if let path = Self.variablePath(entry) {
                 switch Self.lookup(path, in: variables) {
                 case .list(let values)?: items += values; continue
+                // A map: one item per entry, in key order, as `item.key` and `item.value` (Ansible's dict2items).
+                case .map(let map)?: items += map.keys.sorted().map { .map(["key": .string($0), "value": map[$0]!]) }; continue
                 case nil:
                     // Did-you-mean among the keys beside the missing one (`groups.webserver` → `webservers`).
                     let parent = path.count > 1 ? Self.lookup(Array(path.dropLast()), in: variables) : nil

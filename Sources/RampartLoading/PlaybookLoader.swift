@@ -31,7 +31,7 @@ public struct PlaybookLoader {
 
     static let topKeys = ["name", "roles", "plays"]
     static let playKeys = ["name", "hosts", "roles", "serial", "after", "before_each", "after_each", "when"]
-    static let roleKeys = ["summary", "defaults", "required", "depends", "resources"]
+    static let roleKeys = ["summary", "defaults", "required", "depends", "assert", "resources"]
 
     /// Loads and validates `path` and its roles; throws `DiagnosticError` with all problems found.
     public func load(path: String) throws -> Playbook {
@@ -152,6 +152,30 @@ public struct PlaybookLoader {
         return RoleUse(name, parameters: parameters, when: when, declared: Provenance(source.location(keyNode), fields: fields))
     }
 
+    /// `assert: [{ that: CONDITION or [CONDITIONS], message: TEXT }]`.
+    private func assertions(_ node: Node, role: String, _ source: YAMLSource) -> [Assertion] {
+        guard case .sequence(let items) = node else {
+            source.error("`assert` of role '\(role)' must be a list", hint: "write `- { that: \"facts.cpus >= 2\", message: \"…\" }` items", node: node)
+            return []
+        }
+        var result: [Assertion] = []
+        for item in items {
+            guard let entries = source.mapping(item, what: "an assertion of role '\(role)'", allowed: ["that", "message"]) else { continue }
+            guard let that = entries.first(where: { $0.key == "that" }) else {
+                source.error("an assertion of role '\(role)' needs `that:` (the condition that must hold)", hint: "e.g. `that: facts.cpus >= 2`", node: item)
+                continue
+            }
+            guard let condition = source.condition(that.value, what: "an assertion of role '\(role)'", key: "that") else { continue }
+            let messageNode = entries.first(where: { $0.key == "message" })?.value
+            let message = messageNode.flatMap { source.string($0, what: "the message of an assertion of role '\(role)'") }
+                ?? "role '\(role)' asserts `\(condition)`, which does not hold here"
+            var fields = ["that": source.location(that.value)]
+            if let messageNode { fields["message"] = source.location(messageNode) }
+            result.append(Assertion(that: condition, message: message, declared: Provenance(source.location(item), fields: fields)))
+        }
+        return result
+    }
+
     func role(_ name: String, _ keyNode: Node, _ node: Node, _ source: YAMLSource) -> Role? {
         guard let entries = source.mapping(node, what: "role '\(name)'", allowed: Self.roleKeys) else { return nil }
         var role = Role(name, declared: Provenance(source.location(keyNode)))
@@ -164,6 +188,7 @@ public struct PlaybookLoader {
                 }
             case "required": role.required = source.stringList(entry.value, what: "`required` of role '\(name)'").map(\.0)
             case "depends": role.depends = source.stringList(entry.value, what: "`depends` of role '\(name)'").map(\.0)
+            case "assert": role.assertions = assertions(entry.value, role: name, source)
             case "resources":
                 guard case .sequence(let items) = entry.value else {
                     source.error("`resources` of role '\(name)' must be a list", hint: "write each resource as a `- kind: name` item", node: entry.value)

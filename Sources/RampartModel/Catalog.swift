@@ -14,18 +14,25 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     public var resources: [Resource]
     /// The host's `apt_proxy` variable: packages are fetched through it.
     public var aptProxy: String?
+    /// Roles' assertions over facts, for the planner (those over variables held when compiled).
+    public var assertions: [Assertion]
 
     public init(host: String, playbook: String = "default", address: String, stages: [Stage] = [], resources: [Resource] = [],
-                aptProxy: String? = nil) {
+                aptProxy: String? = nil, assertions: [Assertion] = []) {
         self.host = host
         self.playbook = playbook
         self.address = address
         self.stages = stages
         self.resources = resources
         self.aptProxy = aptProxy
+        self.assertions = assertions
     }
 
     public func resource(_ id: ResourceID) -> Resource? { resources.first { $0.id == id } }
+
+    /// Every condition over facts the planner will decide: resources' `when:` and assertions —
+    /// what the facts exec must gather.
+    public var factConditions: [Condition] { resources.compactMap(\.when) + assertions.map(\.that) }
 
     /// The plays that include this host, in playbook order.
     public var plays: [String] { stages.map(\.play) }

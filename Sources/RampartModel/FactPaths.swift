@@ -41,10 +41,10 @@ public enum FactPaths {
     }
 
     /// The names a catalog's conditions look up in `facts.<lookup>` (e.g. the packages to ask dpkg about).
-    public static func names(_ lookup: String, in resources: [Resource]) -> [String] {
+    public static func names(_ lookup: String, in conditions: [Condition]) -> [String] {
         var names: [String] = []
-        for resource in resources {
-            for path in resource.when?.paths ?? [] where path.count == 3 && path[0] == "facts" && path[1] == lookup && !names.contains(path[2]) {
+        for condition in conditions {
+            for path in condition.paths where path.count == 3 && path[0] == "facts" && path[1] == lookup && !names.contains(path[2]) {
                 names.append(path[2])
             }
         }

@@ -11,16 +11,19 @@ public struct Role: Sendable, Hashable, Codable {
     /// Roles applied before this one on the same host.
     public var depends: [String]
     public var resources: [Resource]
+    /// Checked on every host the role is applied to, before any of its resources.
+    public var assertions: [Assertion]
     public var declared: Provenance
 
     public init(_ name: String, summary: String? = nil, defaults: [String: Value] = [:], required: [String] = [],
-                depends: [String] = [], resources: [Resource] = [], declared: Provenance = Provenance()) {
+                depends: [String] = [], resources: [Resource] = [], assertions: [Assertion] = [], declared: Provenance = Provenance()) {
         self.name = name
         self.summary = summary
         self.defaults = defaults
         self.required = required
         self.depends = depends
         self.resources = resources
+        self.assertions = assertions
         self.declared = declared
     }
 

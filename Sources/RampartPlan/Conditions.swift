@@ -25,6 +25,18 @@ enum Conditions {
                                           host: catalog.host, step: resource.id.description))
             } catch {}
         }
+        // A role's assertion over facts that does not hold stops this host (offline, unknown ones pass).
+        for assertion in catalog.assertions {
+            do {
+                if try assertion.that.holds({ facts.answer($0) }) == false {
+                    diagnostics.append(.error("assertion failed: \(assertion.message)", hint: "`\(assertion.that)` does not hold on this host",
+                                              at: assertion.declared.location(of: "that"), host: catalog.host))
+                }
+            } catch let failure as Condition.Failure {
+                diagnostics.append(.error("assertion `\(assertion.that)`: \(failure.message)", hint: "write `x is defined and …` where a fact may be missing",
+                                          at: assertion.declared.location(of: "that"), host: catalog.host))
+            } catch {}
+        }
         return (kept, unknown, diagnostics)
     }
 }

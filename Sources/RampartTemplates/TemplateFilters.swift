@@ -6,8 +6,9 @@ import Stencil
 enum TemplateFilters {
     static let names = ["to_json", "upper", "lower", "length", "replace", "quote", "int", "string", "sort"]
 
-    static func makeExtension() -> Extension {
+    static func makeExtension(secrets: SecretTable) -> Extension {
         let ext = Extension()
+        MoreFilters.register(in: ext, secrets: secrets)
         ext.registerFilter("to_json") { value in toJSON(value) }
         ext.registerFilter("upper") { value in stringValue(value).uppercased() }
         ext.registerFilter("lower") { value in stringValue(value).lowercased() }

@@ -22,13 +22,13 @@ public final class TemplateRenderer {
     private var parsed: [String: Template] = [:]
     private var converted: [String: (value: Value, stencil: Any)] = [:]
     private let secrets = SecretTable()
-    static let filterNames: Set<String> = Set(TemplateFilters.names + ["default", "capitalize", "uppercase", "lowercase",
+    static let filterNames: Set<String> = Set(TemplateFilters.names + MoreFilters.names + ["default", "capitalize", "uppercase", "lowercase",
                                                                        "join", "split", "indent", "filter"])
 
     public init(library: TemplateLibrary) {
         self.library = library
         environment = Environment(loader: DictionaryLoader(templates: library.files),
-                                  extensions: [TemplateFilters.makeExtension()], trimBehaviour: TrimBehaviour(leading: .whitespaceAndOneNewLine, trailing: .nothing))
+                                  extensions: [TemplateFilters.makeExtension(secrets: secrets)], trimBehaviour: TrimBehaviour(leading: .whitespaceAndOneNewLine, trailing: .nothing))
     }
 
     /// Renders `templates/<name>`; throws `DiagnosticError` with every problem found.

@@ -9,7 +9,8 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 /// in a playbook), optional `vars` for the host, the host's `facts`, and `expect`: the steps as
 /// `<symbol> <resource>: <summary>`, plus `notes`, `diff` lines and `scripts` fragments (of the
 /// steps' shell, in step order: the first fragment in step 1, … as `N: text`) that must appear. The host is
-/// `h1` (10.0.0.1) in groups `web`; the playbook is named `fixture`; `templates` are files under templates/.
+/// `h1` (10.0.0.1) in groups `web`; the playbook is named `fixture`; `templates` are files under templates/;
+/// `assert` is the role's assertions, and a failed one is an `error:` line after the steps.
 struct PlanningFixtureTests {
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? [])
         .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
@@ -27,7 +28,7 @@ struct PlanningFixtureTests {
         let text = try String(contentsOf: fixtures.appendingPathComponent("\(name).yml"), encoding: .utf8)
         let fixture = try #require(try Yams.load(yaml: text) as? [String: Any])
         let catalog = try Self.catalog(resources: Self.resourcesText(text), vars: fixture["vars"] as? [String: Any] ?? [:],
-                                       templates: fixture["templates"] as? [String: String] ?? [:])
+                                       templates: fixture["templates"] as? [String: String] ?? [:], assert: Self.resourcesText(text, key: "assert"))
         let facts = try FixtureFacts.make(fixture["facts"] as? [String: Any] ?? [:])
         let (plan, diagnostics) = HostPlanner.plan(catalog: catalog, facts: facts)
         let actual = plan.steps.map { "\($0.action.symbol) \(label($0)): \($0.summary)" } + diagnostics.map { "error: \($0.message)" }
@@ -62,11 +63,11 @@ struct PlanningFixtureTests {
 
     /// The fixture's `resources:` block as written (re-dumping YAML would reorder keys, and a
     /// resource's first key is its kind).
-    static func resourcesText(_ fixture: String) -> String {
+    static func resourcesText(_ fixture: String, key: String = "resources") -> String {
         var lines: [Substring] = []
         var inside = false
         for line in fixture.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("resources:") { inside = true; continue }
+            if line.hasPrefix(key + ":") { inside = true; continue }
             if inside && !line.isEmpty && !line.hasPrefix(" ") && !line.hasPrefix("#") { break }
             if inside { lines.append(line) }
         }
@@ -74,7 +75,7 @@ struct PlanningFixtureTests {
     }
 
     /// One host's catalog from resources written as in a playbook.
-    static func catalog(resources: String, vars: [String: Any], templates: [String: String] = [:]) throws -> HostCatalog {
+    static func catalog(resources: String, vars: [String: Any], templates: [String: String] = [:], assert: String = "") throws -> HostCatalog {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-plan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
         for (name, text) in templates {
@@ -86,7 +87,8 @@ struct PlanningFixtureTests {
         let inventory: [String: Any] = ["hosts": ["h1": ["address": "10.0.0.1", "vars": vars], "db1": ["address": "10.0.0.21"]],
                                         "groups": ["web": ["hosts": ["h1"]]]]
         try Yams.dump(object: inventory).write(to: folder.appendingPathComponent("inventory.yml"), atomically: true, encoding: .utf8)
-        let playbook = "name: fixture\nroles:\n  r:\n    resources:\n\(resources.trimmingCharacters(in: .whitespaces).isEmpty ? "      []" : resources)\nplays:\n  - { name: p, hosts: h1, roles: [r] }\n"
+        let assertions = assert.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : "    assert:\n\(assert)\n"
+        let playbook = "name: fixture\nroles:\n  r:\n\(assertions)    resources:\n\(resources.trimmingCharacters(in: .whitespaces).isEmpty ? "      []" : resources)\nplays:\n  - { name: p, hosts: h1, roles: [r] }\n"
         try playbook.write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
         let project = try Project.load(inventory: folder.appendingPathComponent("inventory.yml").path,
                                        playbook: folder.appendingPathComponent("playbooks/site.yml").path)

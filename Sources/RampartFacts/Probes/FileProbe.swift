@@ -82,7 +82,7 @@ enum FileProbe: FactProbe {
             }
         }
         // Files that `when:` conditions ask about (`facts.files['/etc/nginx/nginx.conf']`).
-        for path in FactPaths.names("files", in: catalog.resources) { add(path) }
+        for path in FactPaths.names("files", in: catalog.factConditions) { add(path) }
         guard !paths.isEmpty else { return nil }
         var script = ProbeLines.find(Sh.words(paths)) + "\n"
         if !hashed.isEmpty {

@@ -5,7 +5,7 @@ enum PackageProbe: FactProbe {
     static func section(for catalog: HostCatalog) -> ProbeSection? {
         var names = catalog.resources.compactMap { r -> String? in if case .package(let p) = r.spec { p.name } else { nil } }
         // Packages that `when:` conditions ask about (`facts.packages.nginx`).
-        names += FactPaths.names("packages", in: catalog.resources).filter { !names.contains($0) }
+        names += FactPaths.names("packages", in: catalog.factConditions).filter { !names.contains($0) }
         guard !names.isEmpty else { return nil }
         let latest = catalog.resources.compactMap { r -> String? in
             if case .package(let p) = r.spec, p.state == .latest { p.name } else { nil }

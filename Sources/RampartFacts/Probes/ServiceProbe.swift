@@ -5,7 +5,7 @@ enum ServiceProbe: FactProbe {
     static func section(for catalog: HostCatalog) -> ProbeSection? {
         var names = catalog.resources.compactMap { r -> String? in if case .service(let s) = r.spec { s.name } else { nil } }
         // Units that `when:` conditions ask about (`facts.units['nginx.service']`).
-        names += FactPaths.names("units", in: catalog.resources).filter { !names.contains($0) }
+        names += FactPaths.names("units", in: catalog.factConditions).filter { !names.contains($0) }
         guard !names.isEmpty else { return nil }
         let asked = names
         let script = "systemctl show -p Id,LoadState,ActiveState,UnitFileState -- \(Sh.words(asked.map(ServiceResource.unit))) 2>/dev/null; true"
