@@ -47,5 +47,16 @@ public struct Project: Sendable {
         try CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
             .compile(selection: limit.map { HostSelection($0) })
     }
+
+    /// One host's catalog compiled with these facts (what the engine asks for when the host's
+    /// gathered facts differ from those its catalog was compiled with).
+    public func compile(host: String, facts: TemplateFacts) throws -> HostCatalog {
+        let catalog = try CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
+            .compile(selection: HostSelection(host), facts: [host: facts])
+        guard let compiled = catalog[host] else {
+            throw DiagnosticError(.error("host \(host) has no catalog", host: host))
+        }
+        return compiled
+    }
 }
 

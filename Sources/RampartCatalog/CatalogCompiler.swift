@@ -23,8 +23,10 @@ public struct CatalogCompiler {
         self.templates = templates
     }
 
-    /// Compiles every host the plays name, or only those `selection` picks.
-    public func compile(selection: HostSelection? = nil) throws -> Catalog {
+    /// Compiles every host the plays name, or only those `selection` picks. Templates see each
+    /// host's `facts` as given here, else `TemplateFacts.baseline` (the engine compiles a host
+    /// again with its gathered facts when the catalog read them).
+    public func compile(selection: HostSelection? = nil, facts: [String: TemplateFacts] = [:]) throws -> Catalog {
         var problems = Problems()
         let selected = selection.map { Set($0.resolve(in: inventory).hosts.map(\.name)) }
         let playHosts = hostsOfPlays(&problems)
@@ -35,7 +37,8 @@ public struct CatalogCompiler {
         var catalogs: [HostCatalog] = []
         for host in inventory.hosts where playHosts.values.contains(where: { $0.contains(host.name) }) {
             if let selected, !selected.contains(host.name) { continue }
-            var compiler = HostCompilation(host: host, compiler: self, shared: shared, renderer: renderer)
+            var compiler = HostCompilation(host: host, compiler: self, shared: shared, renderer: renderer,
+                                           facts: facts[host.name] ?? .baseline)
             let catalog = compiler.compile(plays: playbook.plays.filter { playHosts[$0.name]?.contains(host.name) == true },
                                            playHosts: playHosts)
             problems.add(compiler.diagnostics, host: host.name)

@@ -13,12 +13,17 @@ struct HostCompilation {
     /// authorizes it for a deploy user; undefined (a strict-template error where used) without
     /// one. Read once per host, not per role.
     let sshPublicKey: String?
+    /// What `facts.…` reads in templates, defaults and fields.
+    let facts: TemplateFacts
     private(set) var diagnostics: [Diagnostic] = []
+    /// Set when something rendered for the current role's variables read `facts`.
+    private var variablesReadFacts = false
     /// Resources whose `when:` is false on this host: a reference to one is no error.
     private var skipped: Set<ResourceID> = []
 
-    init(host: Host, compiler: CatalogCompiler, shared: SharedVariables, renderer: TemplateRenderer) {
+    init(host: Host, compiler: CatalogCompiler, shared: SharedVariables, renderer: TemplateRenderer, facts: TemplateFacts) {
         self.host = host
+        self.facts = facts
         self.compiler = compiler
         self.shared = shared
         self.renderer = renderer
@@ -29,6 +34,7 @@ struct HostCompilation {
 
     mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {
         var catalog = HostCatalog(host: host.name, playbook: compiler.playbook.name, address: host.address)
+        _ = renderer.takePackagesRead()
         let inventoryVars = compiler.inventory.variables(for: host).vars
         if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
         let hookVariables = inventoryVars.merging(["inventory_hostname": .string(host.name),
@@ -67,7 +73,10 @@ struct HostCompilation {
                     continue
                 }
                 applied[role.name] = roleUse
+                _ = renderer.takeFactsRead()
                 guard let variables = variables(for: role, use: roleUse, inventoryVars: inventoryVars) else { continue }
+                // Defaults or parameters built from facts: every resource of the role depends on them.
+                let roleReadsFacts = renderer.takeFactsRead()
                 if let useCondition, decide(useCondition, variables, useOrigin) == nil {
                     // False here (or wrong): none of the role's resources.
                     for declared in role.resources { skipped.insert(declared.id) }
@@ -85,8 +94,12 @@ struct HostCompilation {
                         }
                         when = residual == .literal(.bool(true)) ? nil : residual
                     }
+                    variablesReadFacts = false
                     guard let typed = resolveTemplatedFields(declared, itemVariables, role: role, use: roleUse),
                           var resource = render(typed, variables: itemVariables) else { continue }
+                    if roleReadsFacts || renderer.takeFactsRead() || variablesReadFacts {
+                        catalog.factDependent.append(resource.id)
+                    }
                     resource.when = when
                     if let first = declaredAt[resource.id] {
                         diagnostics.append(.error("\(resource.id) is declared twice for this host",
@@ -103,6 +116,8 @@ struct HostCompilation {
           }
         }
         catalog.resources = ordered(resources)
+        if !catalog.factDependent.isEmpty { catalog.templateFacts = facts }
+        catalog.factPackages = renderer.takePackagesRead().sorted()
         return catalog
     }
 
@@ -192,6 +207,7 @@ struct HostCompilation {
         vars["group_names"] = .list(compiler.inventory.groups(of: host.name).map { .string($0.name) })
         vars["groups"] = shared.groups
         vars["hostvars"] = shared.hostvars
+        vars[TemplateRenderer.factsVariable] = facts.value
         if let key = sshPublicKey { vars["ssh_public_key"] = .string(key) }
         var ok = true
         for (key, value) in use.parameters.sorted(by: { $0.key < $1.key }) {
@@ -310,6 +326,7 @@ struct HostCompilation {
             let origin = declared.declared.location(of: field)
             let value: Value
             if let path = Self.variablePath(template), let found = Self.lookup(path, in: variables) {
+                if path.first == TemplateRenderer.factsVariable { variablesReadFacts = true }
                 value = found
             } else {
                 guard let text = renderText(template, variables, origin) else { return nil }

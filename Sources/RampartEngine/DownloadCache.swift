@@ -13,10 +13,13 @@ public actor DownloadCache {
     }
 
     /// `$XDG_CACHE_HOME/rampart/downloads`, else `~/.cache/rampart/downloads`.
-    public static var defaultDirectory: String {
+    public static var defaultDirectory: String { cacheRoot + "/downloads" }
+
+    /// The control node's cache of Rampart: `$XDG_CACHE_HOME/rampart`, else `~/.cache/rampart`.
+    public static var cacheRoot: String {
         let environment = ProcessInfo.processInfo.environment
         let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
-        return cache + "/rampart/downloads"
+        return cache + "/rampart"
     }
 
     public struct Failure: Error, CustomStringConvertible {

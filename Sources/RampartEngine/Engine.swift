@@ -9,6 +9,9 @@ import RampartRemote
 /// Reaches a host of the inventory: the composition root supplies SSH, unit tests a scripted connection.
 public typealias Connector = @Sendable (RampartModel.Host) async throws -> HostConnection
 
+/// A host's catalog compiled again with these facts (the composition root compiles the project).
+public typealias CatalogRecompiler = @Sendable (HostCatalog, TemplateFacts) throws -> HostCatalog
+
 /// The internal CA's certificates for one host's catalog, issued or reused on the control node.
 public typealias CertificateIssuer = @Sendable (HostCatalog) throws -> [ResourceID: CertificateMaterial]
 
@@ -25,6 +28,10 @@ public struct Engine: Sendable {
     /// Seconds to wait for another run's lock on a host, and between looks at it.
     public var lockTimeout: Double
     public var lockRetryInterval: Double = 2
+    /// For catalogs whose templates read facts: compiles a host again with its gathered facts.
+    public var recompile: CatalogRecompiler?
+    /// Where the facts a host's templates saw are kept for the next run's first compile.
+    public var factsCache: TemplateFactsCache?
 
     public init(inventory: Inventory, connect: @escaping Connector, issueCertificates: @escaping CertificateIssuer = { _ in [:] },
                 forks: Int = 64, lockTimeout: Double = 300) {
@@ -44,20 +51,44 @@ public struct Engine: Sendable {
     /// lock for `lock` in that exec, waiting for another run to release it).
     public func gather(_ catalog: Catalog, lock: LockHolder?, observer: ApplyObserver? = nil) async -> [HostRun] {
         let (lockTimeout, retry) = (self.lockTimeout, lockRetryInterval)
+        let (recompile, cache) = (self.recompile, factsCache)
         return await connectAll(runs(catalog)) { run, connection in
             run.facts = try await FactGathering.gather(run.catalog, over: connection, lock: lock, lockTimeout: lockTimeout,
                                                        retryEvery: retry, observer: observer)
             run.lock = lock
+            try await Self.recompiled(&run, recompile, cache, over: connection)
         }
+    }
+
+    /// A catalog compiled with other facts than the host turned out to have is compiled again
+    /// with the gathered ones; only when that changes what the facts exec asks is the host
+    /// asked again — so a catalog that reads facts costs one round trip, at most two.
+    static func recompiled(_ run: inout HostRun, _ recompile: CatalogRecompiler?, _ cache: TemplateFactsCache?,
+                           over connection: HostConnection) async throws {
+        if try recompiledAsksAgain(&run, recompile) { run.facts = try await ProbeBatch(catalog: run.catalog).gather(over: connection) }
+        if let cache, let used = run.catalog.templateFacts { cache.store(used, of: run.name) }
+    }
+
+    /// The catalog compiled again if its facts differ; true when the facts exec must run again.
+    static func recompiledAsksAgain(_ run: inout HostRun, _ recompile: CatalogRecompiler?) throws -> Bool {
+        guard let used = run.catalog.templateFacts, let recompile, let facts = run.facts else { return false }
+        let gathered = TemplateFacts(facts)
+        guard gathered != used else { return false }
+        let catalog = try recompile(run.catalog, gathered)
+        let askAgain = ProbeBatch(catalog: catalog).script != ProbeBatch(catalog: run.catalog).script
+        run.catalog = catalog
+        return askAgain
     }
 
     /// An apply's first look: every host's facts in one exec each, without taking its lock but
     /// noting whether another run holds it.
     public func peek(_ catalog: Catalog) async -> [HostRun] {
-        await connectAll(runs(catalog)) { run, connection in
+        let (recompile, cache) = (self.recompile, factsCache)
+        return await connectAll(runs(catalog)) { run, connection in
             let (facts, lock) = try await FactGathering.peek(run.catalog, over: connection)
             run.facts = facts
             run.lockWasFree = lock == .free
+            try await Self.recompiled(&run, recompile, cache, over: connection)
         }
     }
 
@@ -66,6 +97,11 @@ public struct Engine: Sendable {
         runs(catalog).map { run in
             var run = run
             run.facts = .freshDebian12(for: run.catalog)
+            do {
+                if try Self.recompiledAsksAgain(&run, recompile) { run.facts = .freshDebian12(for: run.catalog) }
+            } catch {
+                run.error = HostApplier.diagnostic(error, host: run.name, step: "facts")
+            }
             return run
         }
     }

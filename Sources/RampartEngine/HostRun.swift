@@ -9,7 +9,8 @@ import RampartBasics
 /// with what it learned (connection, facts, plan) or why the host failed.
 public struct HostRun: Sendable {
     public let host: RampartModel.Host
-    public let catalog: HostCatalog
+    /// Compiled again with the host's gathered facts when a template read them (`Engine.recompile`).
+    public internal(set) var catalog: HostCatalog
     public internal(set) var connection: HostConnection?
     public internal(set) var facts: HostFacts?
     public internal(set) var plan: HostPlan?

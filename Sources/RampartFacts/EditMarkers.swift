@@ -9,15 +9,17 @@ import RampartModel
 public enum EditMarkers {
     /// For each file the catalog edits: the hash of its edits, in catalog order. Left out: files
     /// an edit with a secret touches (a secret is not in its encoding, so the hash would not see
-    /// it change) and files an edit with a `when:` over facts touches (facts may switch it on
-    /// without the catalog changing).
+    /// it change) and files an edit with a `when:` over facts touches, or one rendered from facts
+    /// (facts may change the edit without the catalog changing: the probe's catalog may have been
+    /// compiled with other facts than the plan's).
     public static func specs(_ catalog: HostCatalog) -> [String: String] {
         var encoded: [String: [Data]] = [:], excluded: Set<String> = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let factDependent = Set(catalog.factDependent)
         for resource in catalog.resources {
             guard let (path, sensitive) = resource.spec.editedFile else { continue }
-            if sensitive || resource.when != nil { excluded.insert(path); continue }
+            if sensitive || resource.when != nil || factDependent.contains(resource.id) { excluded.insert(path); continue }
             guard let data = try? encoder.encode(resource.spec) else { excluded.insert(path); continue }
             encoded[path, default: []].append(data)
         }

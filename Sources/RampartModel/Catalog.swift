@@ -16,6 +16,14 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     public var aptProxy: String?
     /// Roles' assertions over facts, for the planner (those over variables held when compiled).
     public var assertions: [Assertion]
+    /// The facts the catalog was compiled with, when a template, default or field read them
+    /// (nil: it does not depend on facts). Gathered facts that differ mean compiling it again.
+    public var templateFacts: TemplateFacts?
+    /// The resources whose rendering read facts (all of a role whose defaults did).
+    public var factDependent: [ResourceID] = []
+    /// Packages whose installed versions templates read (`facts.packages['NAME']`), sorted: the
+    /// facts exec asks for them as it does for the catalog's own packages.
+    public var factPackages: [String] = []
 
     public init(host: String, playbook: String = "default", address: String, stages: [Stage] = [], resources: [Resource] = [],
                 aptProxy: String? = nil, assertions: [Assertion] = []) {

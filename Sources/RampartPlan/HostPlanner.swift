@@ -61,6 +61,14 @@ public enum HostPlanner {
             let note = "planned if `\(condition)` holds, which is known after apply"
             steps[index].note = steps[index].note.map { $0 + "; " + note } ?? note
         }
+        // Offline, templates that read facts were rendered with the baseline's: say so.
+        if facts.assumed, let used = catalog.templateFacts {
+            let dependent = Set(catalog.factDependent)
+            for index in steps.indices where steps[index].resources.contains(where: dependent.contains) {
+                let note = "rendered with assumed facts (\(used.summary)); the host's are known after apply"
+                steps[index].note = steps[index].note.map { $0 + "; " + note } ?? note
+            }
+        }
 
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired

@@ -20,6 +20,10 @@ struct StrictCheck {
     let variables: [String: Value]
     let knownFilters: Set<String>
     var diagnostics: [Diagnostic] = []
+    /// The variables (by root name) the template reads, in any branch.
+    private(set) var roots: Set<String> = []
+    /// The packages whose versions it reads (`facts.packages['openssh-server']`): the facts exec must ask for them.
+    private(set) var factPackages: Set<String> = []
     private var scopes: [[String: Binding]] = []
     private var including: [String] = []
 
@@ -142,6 +146,9 @@ struct StrictCheck {
         }
         guard case .key(let root)? = components.first else { return }
         let rest = Array(components.dropFirst())
+        if root == TemplateRenderer.factsVariable, rest.count >= 2, rest[0] == .key("packages"), case .key(let name) = rest[1] {
+            factPackages.insert(name)
+        }
         let candidates: [Value]
         var what = "'\(reference.path)'"
         if let binding = scopes.reversed().lazy.compactMap({ $0[root] }).first {
@@ -150,6 +157,7 @@ struct StrictCheck {
             what += " (for every item the loop takes)"
         } else if let value = variables[root] {
             candidates = [value]
+            roots.insert(root)
         } else {
             if reference.guarded { return }
             let names = Array(variables.keys) + scopes.flatMap(\.keys)

@@ -22,6 +22,10 @@ public final class TemplateRenderer {
     private var parsed: [String: Template] = [:]
     private var converted: [String: (value: Value, stencil: Any)] = [:]
     private let secrets = SecretTable()
+    /// Whether a render since the last `takeFactsRead()` read the `facts` variable.
+    private var factsRead = false
+    /// Packages whose installed versions renders read (`facts.packages['NAME']`), since the last `takePackagesRead()`.
+    private var packagesRead: Set<String> = []
     static let filterNames: Set<String> = Set(TemplateFilters.names + MoreFilters.names + ["default", "capitalize", "uppercase", "lowercase",
                                                                        "join", "split", "indent", "filter"])
 
@@ -29,6 +33,22 @@ public final class TemplateRenderer {
         self.library = library
         environment = Environment(loader: DictionaryLoader(templates: library.files),
                                   extensions: [TemplateFilters.makeExtension(secrets: secrets)], trimBehaviour: TrimBehaviour(leading: .whitespaceAndOneNewLine, trailing: .nothing))
+    }
+
+    /// The variable templates read the host's facts through.
+    public static let factsVariable = "facts"
+
+    /// True when a render since the last call read `facts` (and forgets it): the caller learns
+    /// which of its renders depend on the host's facts.
+    public func takeFactsRead() -> Bool {
+        defer { factsRead = false }
+        return factsRead
+    }
+
+    /// The packages renders read the versions of since the last call (and forgets them).
+    public func takePackagesRead() -> Set<String> {
+        defer { packagesRead = [] }
+        return packagesRead
     }
 
     /// Renders `templates/<name>`; throws `DiagnosticError` with every problem found.
@@ -76,6 +96,8 @@ public final class TemplateRenderer {
         }
         var strict = StrictCheck(library: library, variables: variables, knownFilters: Self.filterNames)
         strict.check(tokens: template.tokens, locate: locate)
+        if strict.roots.contains(Self.factsVariable) { factsRead = true }
+        packagesRead.formUnion(strict.factPackages)
         if !strict.diagnostics.isEmpty { throw DiagnosticError(strict.diagnostics) }
 
         var context: [String: Any] = [:]

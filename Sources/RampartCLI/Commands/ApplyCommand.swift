@@ -56,10 +56,10 @@ struct ApplyCommand: AsyncParsableCommand {
         let inventoryPath = saved?.inventory ?? inventory!
         let playbookPath = saved?.playbook ?? target
         let project = try Project.load(inventory: inventoryPath, playbook: playbookPath, vault: Diagnostics.vaultPassword)
-        var catalog = try project.compile(limit: try RetryFile.expand(limit, inventory: inventoryPath))
+        var catalog = try EngineWiring.catalog(project, inventoryPath: inventoryPath, limit: try RetryFile.expand(limit, inventory: inventoryPath))
         if let saved { catalog.hosts = catalog.hosts.filter { c in saved.hosts.contains { $0.host == c.host } } }
         let request = ApplyRequest(catalog: catalog, inventoryPath: inventoryPath, playbookPath: playbookPath, saved: saved, failFast: failFast)
-        let engine = EngineWiring.engine(for: project.inventory, forks: forks, lockTimeout: lockTimeout)
+        let engine = EngineWiring.engine(for: project, inventoryPath: inventoryPath, forks: forks, lockTimeout: lockTimeout)
         let outcome = try await engine.apply(request, view: view(for: catalog), confirm: { [yes] _ in try Self.confirm(skip: yes) })
         if case .cancelled = outcome { Terminal.shared.write("Apply cancelled; nothing changed.\n") }
         let retry = RetryFile.hostsToRetry(outcome, selected: catalog.hosts.map(\.host))

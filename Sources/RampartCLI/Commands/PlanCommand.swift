@@ -51,13 +51,13 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
-        let catalog = try project.compile(limit: try RetryFile.expand(limit, inventory: inventory))
+        let catalog = try EngineWiring.catalog(project, inventoryPath: inventory, limit: try RetryFile.expand(limit, inventory: inventory), offline: offline)
         if offline && out != nil {
             throw DiagnosticError(.error("an offline plan is for review and cannot be saved for apply",
                                          hint: "plan against the real hosts (without --offline) to save a plan"))
         }
         let started = Monotonic.now()
-        let engine = EngineWiring.engine(for: project.inventory, forks: forks)
+        let engine = EngineWiring.engine(for: project, inventoryPath: inventory, forks: forks)
         var runs = offline ? engine.assumeFresh(catalog) : await engine.gather(catalog, lock: nil)
         do { runs = Engine.planned(try engine.withCertificates(runs)) } catch {
             await engine.close(runs)

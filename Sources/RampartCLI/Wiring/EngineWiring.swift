@@ -1,6 +1,7 @@
 import Foundation
 import RampartBasics
 import RampartCA
+import Rampart
 import RampartCatalog
 import RampartEngine
 import RampartModel
@@ -9,10 +10,26 @@ import RampartPlan
 /// The engine as the command line runs it: hosts reached over SSH, certificates from the
 /// control node's internal CA.
 enum EngineWiring {
-    static func engine(for inventory: Inventory, forks: Int, lockTimeout: Double = 300) -> Engine {
+    static func engine(for project: Project, inventoryPath: String, forks: Int, lockTimeout: Double = 300) -> Engine {
+        let inventory = project.inventory
         let factory = ConnectionFactory(inventory: inventory)
-        return Engine(inventory: inventory, connect: { host in try await factory.connect(host) },
-                      issueCertificates: issuer(for: inventory), forks: forks, lockTimeout: lockTimeout)
+        var engine = Engine(inventory: inventory, connect: { host in try await factory.connect(host) },
+                            issueCertificates: issuer(for: inventory), forks: forks, lockTimeout: lockTimeout)
+        engine.recompile = recompiler(project)
+        engine.factsCache = TemplateFactsCache(inventoryPath: inventoryPath)
+        return engine
+    }
+
+    static func recompiler(_ project: Project) -> CatalogRecompiler {
+        { catalog, facts in try project.compile(host: catalog.host, facts: facts) }
+    }
+
+    /// The project's catalog, hosts whose templates read facts compiled with those they had at
+    /// the last run (unless offline, which renders with the baseline).
+    static func catalog(_ project: Project, inventoryPath: String, limit: String?, offline: Bool = false) throws -> Catalog {
+        let catalog = try project.compile(limit: limit)
+        guard !offline, catalog.hosts.contains(where: { $0.templateFacts != nil }) else { return catalog }
+        return try TemplateFactsCache(inventoryPath: inventoryPath).applied(to: catalog, recompile: recompiler(project))
     }
 
     /// Issues (or reuses) every internal-CA certificate a host's catalog asks for; the CA is

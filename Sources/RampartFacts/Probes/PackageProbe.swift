@@ -4,8 +4,8 @@ import RampartModel
 enum PackageProbe: FactProbe {
     static func section(for catalog: HostCatalog) -> ProbeSection? {
         var names = catalog.resources.compactMap { r -> String? in if case .package(let p) = r.spec { p.name } else { nil } }
-        // Packages that `when:` conditions ask about (`facts.packages.nginx`).
-        names += FactPaths.names("packages", in: catalog.factConditions).filter { !names.contains($0) }
+        // Packages that `when:` conditions and templates ask about (`facts.packages.nginx`).
+        for name in FactPaths.names("packages", in: catalog.factConditions) + catalog.factPackages where !names.contains(name) { names.append(name) }
         guard !names.isEmpty else { return nil }
         let latest = catalog.resources.compactMap { r -> String? in
             if case .package(let p) = r.spec, p.state == .latest { p.name } else { nil }

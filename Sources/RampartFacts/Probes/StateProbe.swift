@@ -7,8 +7,8 @@ enum StateProbe: FactProbe {
         let manifest = HostPaths.manifest(catalog.playbook)
         let current = catalog.resources.map { Sh.q($0.id.description) }
         let skip = current.isEmpty ? "" : "case \"$l\" in \(current.joined(separator: "|"))) continue ;; esac\n"
-        // Asked only by conditions that read them: three more processes a plain no-op does not pay.
-        let asksMachine = catalog.factConditions.contains(where: FactPaths.readsMachine)
+        // Asked only by conditions or templates that read them: three more processes a plain no-op does not pay.
+        let asksMachine = catalog.templateFacts != nil || catalog.factConditions.contains(where: FactPaths.readsMachine)
         let machine = asksMachine ? "printf 'hw|%s|%s|%s\\n' \"$(dpkg --print-architecture)\" \"$(nproc)\" \"$(sed -n 's/^MemTotal: *\\([0-9]*\\) kB$/\\1/p' /proc/meminfo)\"\n" : ""
         let script = """
         if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s|%s|%s\\n' "$ID" "$VERSION_ID" "$ID_LIKE" "$VERSION_CODENAME"; fi

@@ -1,0 +1,82 @@
+import Foundation
+import Rampart
+import Testing
+
+/// `facts.` in templates, role defaults and typed fields: rendered with the facts the compiler
+/// is given (the baseline until the host's are gathered), and the catalog says what read them.
+struct FactsInTemplatesCatalogTests {
+    static let playbook = """
+    name: facts
+    roles:
+      web:
+        defaults:
+          workers: "{{ facts.cpus }}"
+        resources:
+          - file: /etc/nginx/workers.conf
+            content: "worker_processes {{ workers }};\\n"
+      ssh:
+        resources:
+          - file: /etc/ssh/sshd_config.d/kex.conf
+            content: "{% if facts.packages['openssh-server']|default:'' %}# OpenSSH {{ facts.packages['openssh-server']|default:'' }}{% endif %}\\nKexAlgorithms curve25519-sha256\\n"
+          - sysctl: vm.min_free_kbytes
+            value: "{{ facts.memory_mb|int }}"
+          - mysql_user: app
+            host: localhost
+            max_connections: "{{ facts.cpus }}"
+          - file: /etc/motd
+            content: "plain\\n"
+    plays:
+      - { name: web, hosts: webservers, roles: [web, ssh] }
+    """
+
+    static func compile(facts: [String: TemplateFacts] = [:]) throws -> Catalog {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-facts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "hosts:\n  web1: { address: 10.0.0.11 }\ngroups:\n  webservers: { hosts: [web1] }\n"
+            .write(to: folder.appendingPathComponent("inventory.yml"), atomically: true, encoding: .utf8)
+        try Self.playbook.write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
+        let project = try Project.load(inventory: folder.appendingPathComponent("inventory.yml").path,
+                                       playbook: folder.appendingPathComponent("playbooks/site.yml").path)
+        return try CatalogCompiler(inventory: project.inventory, playbook: project.playbook, templates: project.templates).compile(facts: facts)
+    }
+
+    static func content(_ catalog: HostCatalog, _ path: String) -> String? {
+        guard case .file(let file)? = catalog.resource(.file(path))?.spec, case .content(let text)? = file.source else { return nil }
+        return text.redacted
+    }
+
+    @Test func templatesDefaultsAndFieldsReadTheFactsTheyAreGiven() throws {
+        let facts = TemplateFacts(osID: "debian", osVersion: "12", osFamily: "debian", osCodename: "bookworm", arch: "amd64",
+                                  cpus: 8, memoryMB: 16000, packages: ["openssh-server": "1:9.2p1-2+deb12u3"])
+        let web1 = try #require(try Self.compile(facts: ["web1": facts])["web1"])
+        #expect(Self.content(web1, "/etc/nginx/workers.conf") == "worker_processes 8;\n", "a default built from facts")
+        #expect(Self.content(web1, "/etc/ssh/sshd_config.d/kex.conf")?.hasPrefix("# OpenSSH 1:9.2p1-2+deb12u3\n") == true)
+        guard case .sysctl(let sysctl)? = web1.resource(ResourceID(.sysctl, "vm.min_free_kbytes"))?.spec,
+              case .mysqlUser(let user)? = web1.resources.first(where: { $0.id.kind == .mysqlUser })?.spec else { Issue.record("missing"); return }
+        #expect(sysctl.value == "16000")
+        #expect(user.maxConnections == 8, "a typed field from a fact")
+        #expect(web1.templateFacts == facts)
+        #expect(web1.factPackages == ["openssh-server"], "a package a template reads is asked for, declared or not")
+        #expect(Set(web1.factDependent.map(\.description)) == ["file:/etc/nginx/workers.conf", "file:/etc/ssh/sshd_config.d/kex.conf",
+                                                              "sysctl:vm.min_free_kbytes", "mysql_user:app@localhost"])
+    }
+
+    @Test func beforeTheFactsAreKnownTheBaselineIsUsed() throws {
+        let web1 = try #require(try Self.compile()["web1"])
+        #expect(Self.content(web1, "/etc/nginx/workers.conf") == "worker_processes \(TemplateFacts.baseline.cpus);\n")
+        #expect(Self.content(web1, "/etc/ssh/sshd_config.d/kex.conf") == "\nKexAlgorithms curve25519-sha256\n", "not installed: undefined, so the default")
+        #expect(web1.templateFacts == .baseline)
+    }
+
+    @Test func aCatalogThatReadsNoFactsSaysSo() throws {
+        let catalog = try ConditionCatalogTests.compile("""
+        name: plain
+        roles:
+          r: { resources: [ { package: nginx, when: "facts.cpus >= 2" } ] }
+        plays:
+          - { name: p, hosts: webservers, roles: [r] }
+        """)
+        #expect(catalog.hosts.allSatisfy { $0.templateFacts == nil && $0.factDependent.isEmpty }, "conditions over facts are the planner's")
+    }
+}
