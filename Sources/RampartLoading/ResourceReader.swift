@@ -134,12 +134,21 @@ struct ResourceReader {
                 if source != nil { f.error("file '\(name)' has `copy_from` and `content`/`template`", hint: "keep one", field: "copy_from") }
                 source = .copy(from: from)
             }
-            let state = f.choice("state", Presence.self) ?? .present
+            let state = f.choice("state", FileState.self) ?? .present
             if state == .present && source == nil && f.fields["state"] == nil {
-                f.error("file '\(name)' needs `content:`, `template:` or `copy_from:`", hint: "or `state: absent` to remove it", field: nil)
+                f.error("file '\(name)' needs `content:`, `template:` or `copy_from:`", hint: "or `state: absent` to remove it, `state: touch` to make it empty if missing", field: nil)
+            }
+            if state == .touch {
+                // Touch: an empty file when there is none, then its content is someone else's (owner, group, mode kept).
+                for key in ["content", "template", "copy_from", "replace"] where f.fields[key] != nil {
+                    f.error("file '\(name)' with `state: touch` takes no `\(key)`", hint: "touch makes an empty file if missing and leaves its content alone", field: key)
+                }
+                return .file(FileResource(name, source: .content(SensitiveText("")), owner: f.string("owner"), group: f.string("group"),
+                                          mode: f.mode("mode"), replace: false))
             }
             return .file(FileResource(name, source: source, owner: f.string("owner"), group: f.string("group"),
-                                      mode: f.mode("mode"), validate: f.string("validate"), replace: f.bool("replace") ?? true, state: state))
+                                      mode: f.mode("mode"), validate: f.string("validate"), replace: f.bool("replace") ?? true,
+                                      state: state == .absent ? .absent : .present))
         case .directory:
             return .directory(DirectoryResource(name, owner: f.string("owner"), group: f.string("group"), mode: f.mode("mode"),
                                                 state: f.choice("state", Presence.self) ?? .present))
@@ -402,6 +411,9 @@ struct ResourceReader {
         return .systemdUnit(SystemdUnitResource(name, source: source, state: state))
     }
 }
+
+/// `state` of a file: `touch` is an empty file made if missing, as `replace: false` with no content.
+enum FileState: String, CaseIterable { case present, absent, touch }
 
 /// Typed reads of one resource's fields, remembering whether any failed.
 private final class Fields {

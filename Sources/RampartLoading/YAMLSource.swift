@@ -237,8 +237,9 @@ extension YAMLSource {
         return nil
     }
 
-    /// Octal permission bits written as quoted text ("0644"): a bare 0644 means different numbers
-    /// in YAML 1.1 and 1.2, the classic Ansible pitfall, so it is refused.
+    /// Octal permission bits written as quoted text ("0644"), or chmod's symbolic clauses
+    /// ("u+x,go-w"): a bare 0644 means different numbers in YAML 1.1 and 1.2, the classic
+    /// Ansible pitfall, so it is refused.
     func mode(_ node: Node, what: String) -> String? {
         guard case .scalar(let scalar) = node else { _ = string(node, what: what); return nil }
         if scalar.style == .plain && node.tag == Tag(.int) {
@@ -247,10 +248,10 @@ extension YAMLSource {
             return nil
         }
         let text = scalar.string
-        guard (3...4).contains(text.count), text.allSatisfy({ ("0"..."7").contains($0) }) else {
-            error("\(what) must be octal permission bits like \"0644\" or \"0750\"", hint: "found '\(text)'", node: node)
+        if let problem = FileMode.problem(text) {
+            error("\(what) \(problem)", hint: "found '\(text)'", node: node)
             return nil
         }
-        return text.count == 3 ? "0" + text : text
+        return FileMode.isOctal(text) && text.count == 3 ? "0" + text : text
     }
 }

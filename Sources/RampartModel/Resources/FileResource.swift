@@ -21,7 +21,7 @@ public struct FileResource: ResourceDescription {
     public var source: Source?
     public var owner: String?
     public var group: String?
-    /// Octal permission bits as text (`"0644"`), kept as written.
+    /// Octal permission bits as text (`"0644"`) or symbolic (`"go-w"`, see `FileMode`), kept as written.
     public var mode: String?
     /// A checker run on the new file before it replaces the old one; `%s` is the new file's path.
     public var validate: String?

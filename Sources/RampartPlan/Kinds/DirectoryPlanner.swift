@@ -19,7 +19,7 @@ enum DirectoryPlanner {
         }
         let owner = d.owner ?? (fact == nil ? "root" : nil)
         let group = d.group ?? (fact == nil ? "root" : nil)
-        let mode = d.mode ?? (fact == nil ? "0755" : nil)
+        let mode = FilePlanner.wantedMode(d.mode, fact, fallback: "0755", isDirectory: true)
         let converged = (["[ -d \(p) ]"] + [FilePlanner.statCheck(p, owner, group, mode)].compactMap { $0 }).joined(separator: " && ")
         let change = (["mkdir -p \(p)"] + FilePlanner.chownChmod(p, owner, group, mode)).joined(separator: "\n")
         if let fact {

@@ -17,7 +17,7 @@ enum DownloadPlanner {
         }
         let owner = d.owner ?? (fact == nil ? "root" : nil)
         let group = d.group ?? (fact == nil ? "root" : nil)
-        let mode = d.mode ?? (fact == nil ? "0644" : nil)
+        let mode = FilePlanner.wantedMode(d.mode, fact, fallback: "0644")
         if let fact, fact.sha256 == d.sha256 {
             return FilePlanner.metadataSteps(fact, d.path, id, owner, group, mode)
         }

@@ -33,13 +33,13 @@ enum FilePlanner {
         }
         if !f.replace, let fact {
             // Written once; from then on someone else's content, with the metadata it was given.
-            return metadataSteps(fact, f.path, id, f.owner, f.group, f.mode)
+            return metadataSteps(fact, f.path, id, f.owner, f.group, wantedMode(f.mode, fact, fallback: "0644"))
         }
         if let from = f.copiedFrom { return copy(f, from: from, id, &context) }
         let shipped = fact == nil ? context.fileComesFrom(f.path) : nil
         let owner = f.owner ?? (fact == nil ? "root" : nil)
         let group = f.group ?? (fact == nil ? "root" : nil)
-        let mode = f.mode ?? (fact == nil ? "0644" : nil)
+        let mode = wantedMode(f.mode, fact, fallback: "0644")
 
         guard let content = f.content else {
             // Metadata only: the file must exist.
@@ -90,6 +90,13 @@ enum FilePlanner {
     }
 
     /// The shell condition that `p` (quoted) has the given owner, group and mode; nil when none is given.
+    /// The octal mode a resource asks of the file it finds (`fact`): as written, a symbolic mode
+    /// applied to the file's bits, or `fallback` for a new file that names none.
+    static func wantedMode(_ mode: String?, _ fact: FileFact?, fallback: String, isDirectory: Bool = false) -> String? {
+        guard let mode else { return fact == nil ? fallback : nil }
+        return FileMode.resolve(mode, current: fact?.mode, fallback: fallback, isDirectory: isDirectory)
+    }
+
     static func statCheck(_ p: String, _ owner: String?, _ group: String?, _ mode: String?) -> String? {
         let stat = statString(owner, group, mode)
         return stat.format.isEmpty ? nil : "[ \"$(stat -c \(Script.q(stat.format)) -- \(p))\" = \(Script.q(stat.value)) ]"
@@ -120,18 +127,20 @@ enum FilePlanner {
             context.error("\(from), which \(id) copies, is not on the host", hint: "put it there first (a file, certificate or download resource of this plan)", resource: id)
             return []
         }
+        // A symbolic mode changes the bits the copy has (the source's, for a new copy).
+        let mode = f.mode.map { FileMode.resolve($0, current: (fact ?? source)?.mode, fallback: "0644", isDirectory: false) }
         if let fact, let hash = source?.sha256, fact.sha256 == hash {
-            return metadataSteps(fact, f.path, id, f.owner, f.group, f.mode)
+            return metadataSteps(fact, f.path, id, f.owner, f.group, mode)
         }
         let src = Script.q(from)
         // cp -p: without owner/group/mode given, the copy keeps the source's (a key stays private).
         let fetch = "[ -f \(src) ] || { echo \(Script.q("\(from) is not there: nothing to copy")) >&2; exit 1; }\ncp -p -- \(src) \"$tmp\""
-        var script = writeScript(f, sha256: nil, owner: f.owner, group: f.group, mode: f.mode, keepOriginal: false,
+        var script = writeScript(f, sha256: nil, owner: f.owner, group: f.group, mode: mode, keepOriginal: false,
                                  fetch: fetch, fetchKeepsMetadata: true, context)
         if !f.replace {
             // A file that appeared since the plan is not replaced either.
             let p = Script.q(f.path)
-            script.converged = (["[ -e \(p) ]"] + [statCheck(p, f.owner, f.group, f.mode)].compactMap { $0 }).joined(separator: " && ")
+            script.converged = (["[ -e \(p) ]"] + [statCheck(p, f.owner, f.group, mode)].compactMap { $0 }).joined(separator: " && ")
         }
         let note = source?.sha256 == nil ? "\(from) is made by this plan: what is copied is known after apply" : nil
         return [Step([id], fact == nil ? .create : .update, summary: fact == nil ? "copy of \(from)" : "content differs from \(from): copied again",
