@@ -18,6 +18,12 @@ struct HostCompilation {
     private(set) var diagnostics: [Diagnostic] = []
     /// Set when something rendered for the current role's variables read `facts`.
     private var variablesReadFacts = false
+    /// `facts.` keys read without a template render (a bare `{{ facts.users }}` loop or field).
+    private var directFactKeys: Set<String> = []
+    /// Set by `loopItems` when the loop's list came from facts.
+    private var loopReadFacts = false
+    /// Whether anything compiled for this host read `facts`.
+    private var hostReadFacts = false
     /// Resources whose `when:` is false on this host: a reference to one is no error.
     private var skipped: Set<ResourceID> = []
 
@@ -35,6 +41,7 @@ struct HostCompilation {
     mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {
         var catalog = HostCatalog(host: host.name, playbook: compiler.playbook.name, address: host.address)
         _ = renderer.takePackagesRead()
+        _ = renderer.takeFactKeysRead()
         let inventoryVars = compiler.inventory.variables(for: host).vars
         if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
         let hookVariables = inventoryVars.merging(["inventory_hostname": .string(host.name),
@@ -84,7 +91,12 @@ struct HostCompilation {
                 }
                 catalog.assertions += check(role.assertions, variables, role: role)
                 for declared in role.resources {
-                  for itemVariables in loopItems(declared, variables) {
+                  loopReadFacts = false
+                  let items = loopItems(declared, variables)
+                  // Copies made from the host's facts (`loop: "{{ facts.users }}"`) depend on them.
+                  let copiesReadFacts = loopReadFacts || renderer.takeFactsRead()
+                  if copiesReadFacts || roleReadsFacts { hostReadFacts = true }
+                  for itemVariables in items {
                     var when: Condition?
                     if let condition = Condition.all([useCondition, declared.when]) {
                         let origin = declared.when != nil ? declared.declared.location(of: "when") : useOrigin
@@ -97,7 +109,7 @@ struct HostCompilation {
                     variablesReadFacts = false
                     guard let typed = resolveTemplatedFields(declared, itemVariables, role: role, use: roleUse),
                           var resource = render(typed, variables: itemVariables) else { continue }
-                    if roleReadsFacts || renderer.takeFactsRead() || variablesReadFacts {
+                    if roleReadsFacts || copiesReadFacts || renderer.takeFactsRead() || variablesReadFacts {
                         catalog.factDependent.append(resource.id)
                     }
                     resource.when = when
@@ -116,8 +128,10 @@ struct HostCompilation {
           }
         }
         catalog.resources = ordered(resources)
-        if !catalog.factDependent.isEmpty { catalog.templateFacts = facts }
+        // Even when nothing came of it (a loop over facts that made no copy here), facts were read.
+        if hostReadFacts || !catalog.factDependent.isEmpty { catalog.templateFacts = facts }
         catalog.factPackages = renderer.takePackagesRead().sorted()
+        catalog.factKeys = renderer.takeFactKeysRead().union(directFactKeys).sorted()
         return catalog
     }
 
@@ -266,6 +280,7 @@ struct HostCompilation {
         var items: [Value] = []
         for entry in declared.loop {
             if let path = Self.variablePath(entry) {
+                if path.first == TemplateRenderer.factsVariable { loopReadFacts = true; directFactKeys.insert(path.count > 1 ? path[1] : "") }
                 switch Self.lookup(path, in: variables) {
                 case .list(let values)?: items += values; continue
                 // A map: one item per entry, in key order, as `item.key` and `item.value` (Ansible's dict2items).
@@ -326,7 +341,7 @@ struct HostCompilation {
             let origin = declared.declared.location(of: field)
             let value: Value
             if let path = Self.variablePath(template), let found = Self.lookup(path, in: variables) {
-                if path.first == TemplateRenderer.factsVariable { variablesReadFacts = true }
+                if path.first == TemplateRenderer.factsVariable { variablesReadFacts = true; directFactKeys.insert(path.count > 1 ? path[1] : "") }
                 value = found
             } else {
                 guard let text = renderText(template, variables, origin) else { return nil }

@@ -1,4 +1,5 @@
 import RampartBasics
+import RampartModel
 
 /// What one host reported about everything its catalog manages, from one batched probe.
 ///
@@ -46,6 +47,8 @@ public struct HostFacts: Sendable, Hashable, Codable {
     /// Handlers journalled by an apply that did not finish them.
     public var pendingHandlers: [PendingHandler] = []
     public var assumed = false
+    /// Every local account (`getent passwd`), when the catalog reads `facts.users`; nil otherwise.
+    public var localUsers: [TemplateFacts.LocalAccount]?
 
     public init(host: String) { self.host = host }
 }

@@ -24,6 +24,8 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     /// Packages whose installed versions templates read (`facts.packages['NAME']`), sorted: the
     /// facts exec asks for them as it does for the catalog's own packages.
     public var factPackages: [String] = []
+    /// The `facts.` keys (`cpus`, `users`, …) templates, defaults, fields and loops read, sorted.
+    public var factKeys: [String] = []
 
     public init(host: String, playbook: String = "default", address: String, stages: [Stage] = [], resources: [Resource] = [],
                 aptProxy: String? = nil, assertions: [Assertion] = []) {

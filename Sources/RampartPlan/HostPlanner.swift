@@ -146,6 +146,9 @@ public enum HostPlanner {
             case .service:
                 if let step = ServicePlanner.deleteStep(id.name, id, context) { steps.append(step) }
             case .user:
+                // A system account (below Debian's UID_MIN) is the system's or a package's: no longer
+                // managed, never deleted (a hardening role that set its shell may be dropped).
+                if let fact = context.facts.users[id.name], fact.uid < AccountPlanner.firstRegularUID { break }
                 steps += AccountPlanner.plan(user: UserResource(id.name, state: .absent), Resource(.user(UserResource(id.name))), &context)
             case .group:
                 steps += AccountPlanner.plan(group: UnixGroupResource(id.name, state: .absent), Resource(.group(UnixGroupResource(id.name))), &context)

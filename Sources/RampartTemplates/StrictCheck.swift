@@ -24,6 +24,8 @@ struct StrictCheck {
     private(set) var roots: Set<String> = []
     /// The packages whose versions it reads (`facts.packages['openssh-server']`): the facts exec must ask for them.
     private(set) var factPackages: Set<String> = []
+    /// The keys under `facts` it reads (`cpus`, `users`, …).
+    private(set) var factKeys: Set<String> = []
     private var scopes: [[String: Binding]] = []
     private var including: [String] = []
 
@@ -146,8 +148,9 @@ struct StrictCheck {
         }
         guard case .key(let root)? = components.first else { return }
         let rest = Array(components.dropFirst())
-        if root == TemplateRenderer.factsVariable, rest.count >= 2, rest[0] == .key("packages"), case .key(let name) = rest[1] {
-            factPackages.insert(name)
+        if root == TemplateRenderer.factsVariable, case .key(let key)? = rest.first {
+            factKeys.insert(key)
+            if key == "packages", rest.count >= 2, case .key(let name) = rest[1] { factPackages.insert(name) }
         }
         let candidates: [Value]
         var what = "'\(reference.path)'"

@@ -26,6 +26,8 @@ public final class TemplateRenderer {
     private var factsRead = false
     /// Packages whose installed versions renders read (`facts.packages['NAME']`), since the last `takePackagesRead()`.
     private var packagesRead: Set<String> = []
+    /// Keys under `facts` renders read, since the last `takeFactKeysRead()`.
+    private var factKeysRead: Set<String> = []
     static let filterNames: Set<String> = Set(TemplateFilters.names + MoreFilters.names + ["default", "capitalize", "uppercase", "lowercase",
                                                                        "join", "split", "indent", "filter"])
 
@@ -43,6 +45,12 @@ public final class TemplateRenderer {
     public func takeFactsRead() -> Bool {
         defer { factsRead = false }
         return factsRead
+    }
+
+    /// The keys under `facts` renders read since the last call (and forgets them).
+    public func takeFactKeysRead() -> Set<String> {
+        defer { factKeysRead = [] }
+        return factKeysRead
     }
 
     /// The packages renders read the versions of since the last call (and forgets them).
@@ -98,6 +106,7 @@ public final class TemplateRenderer {
         strict.check(tokens: template.tokens, locate: locate)
         if strict.roots.contains(Self.factsVariable) { factsRead = true }
         packagesRead.formUnion(strict.factPackages)
+        factKeysRead.formUnion(strict.factKeys)
         if !strict.diagnostics.isEmpty { throw DiagnosticError(strict.diagnostics) }
 
         var context: [String: Any] = [:]

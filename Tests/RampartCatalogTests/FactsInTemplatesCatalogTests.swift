@@ -80,3 +80,41 @@ struct FactsInTemplatesCatalogTests {
         #expect(catalog.hosts.allSatisfy { $0.templateFacts == nil && $0.factDependent.isEmpty }, "conditions over facts are the planner's")
     }
 }
+
+/// Loops over what the host has: one resource per local account its facts list.
+struct FactLoopCatalogTests {
+    @Test func everySystemAccountGetsTheNologinShell() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-loop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "hosts:\n  web1: { address: 10.0.0.11 }\ngroups:\n  webservers: { hosts: [web1] }\n"
+            .write(to: folder.appendingPathComponent("inventory.yml"), atomically: true, encoding: .utf8)
+        try """
+        name: hardening
+        roles:
+          accounts:
+            defaults: { login_accounts: [sync] }
+            resources:
+              - user: "{{ item.name }}"
+                shell: /usr/sbin/nologin
+                loop: "{{ facts.users }}"
+                when: item.uid >= 1 and item.uid < 1000 and item.name not in login_accounts
+        plays:
+          - { name: base, hosts: webservers, roles: [accounts] }
+        """.write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
+        let project = try Project.load(inventory: folder.appendingPathComponent("inventory.yml").path,
+                                       playbook: folder.appendingPathComponent("playbooks/site.yml").path)
+        // Before the facts are gathered: no accounts known, no copies — but the catalog says it read them.
+        let first = try #require(try project.compile()["web1"])
+        #expect(first.resources.isEmpty && first.templateFacts != nil && first.factKeys == ["users"])
+        var facts = TemplateFacts.baseline
+        facts.users = [.init(name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash"),
+                       .init(name: "daemon", uid: 1, gid: 1, home: "/usr/sbin", shell: "/usr/sbin/nologin"),
+                       .init(name: "sync", uid: 4, gid: 65534, home: "/bin", shell: "/bin/sync"),
+                       .init(name: "www-data", uid: 33, gid: 33, home: "/var/www", shell: "/bin/sh"),
+                       .init(name: "deploy", uid: 1000, gid: 1000, home: "/home/deploy", shell: "/bin/bash")]
+        let web1 = try project.compile(host: "web1", facts: facts)
+        #expect(web1.resources.map(\.id.description) == ["user:daemon", "user:www-data"])
+        #expect(Set(web1.factDependent) == Set(web1.resources.map(\.id)))
+    }
+}

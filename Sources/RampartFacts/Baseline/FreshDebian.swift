@@ -13,6 +13,11 @@ extension HostFacts {
             facts.users[name] = UserFact(uid: uid, gid: gid, home: home, shell: shell, groups: groups)
         }
         for (name, (gid, members)) in Debian12Baseline.groups { facts.groups[name] = GroupFact(gid: gid, members: members.sorted()) }
+        if catalog.factKeys.contains(TemplateFacts.usersKey) {
+            facts.localUsers = Debian12Baseline.users.map { name, user in
+                TemplateFacts.LocalAccount(name: name, uid: user.0, gid: user.1, home: user.2, shell: user.3)
+            }
+        }
         for directory in ["/etc", "/srv", "/opt", "/var", "/var/lib", "/usr/local", "/home", "/root", "/tmp", "/run"] {
             facts.files[directory] = FileFact(kind: .directory, owner: "root", group: "root", mode: directory == "/tmp" ? "1777" : "0755", size: 4096)
         }

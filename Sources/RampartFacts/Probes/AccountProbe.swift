@@ -12,9 +12,13 @@ enum AccountProbe: FactProbe {
             default: continue
             }
         }
-        guard wantsGroups else { return nil }
-        let script = (users.isEmpty ? "" : "getent passwd -- \(Sh.words(users)) 2>/dev/null | sed 's/^/P|/'\n")
+        let listsAll = catalog.factKeys.contains(TemplateFacts.usersKey)
+        guard wantsGroups || listsAll else { return nil }
+        // `facts.users` lists every account (the named ones among them); else only the named.
+        let script = (listsAll ? "getent passwd 2>/dev/null | sed 's/^/P|/'\n"
+                        : users.isEmpty ? "" : "getent passwd -- \(Sh.words(users)) 2>/dev/null | sed 's/^/P|/'\n")
             + "getent group 2>/dev/null | sed 's/^/G|/'; true"
+        let named = Set(users)
         return ProbeSection(name: "accounts", script: script) { output, facts in
             var passwd: [(String, Int, Int, String, String)] = []
             for line in output.split(separator: "\n") {
@@ -26,9 +30,12 @@ enum AccountProbe: FactProbe {
                     facts.groups[rest[0]] = GroupFact(gid: gid, members: rest[3].split(separator: ",").map(String.init).sorted())
                 }
             }
-            for (name, uid, gid, home, shell) in passwd {
+            for (name, uid, gid, home, shell) in passwd where !listsAll || named.contains(name) {
                 let groups = facts.groups.filter { $0.value.members.contains(name) }.map(\.key).sorted()
                 facts.users[name] = UserFact(uid: uid, gid: gid, home: home, shell: shell, groups: groups)
+            }
+            if listsAll {
+                facts.localUsers = passwd.map { TemplateFacts.LocalAccount(name: $0.0, uid: $0.1, gid: $0.2, home: $0.3, shell: $0.4) }
             }
         }
     }

@@ -3,6 +3,9 @@ import RampartModel
 
 /// Local users and groups, through useradd/usermod/userdel and groupadd/groupmod/groupdel.
 enum AccountPlanner {
+    /// Debian's UID_MIN (/etc/login.defs): accounts below it are system accounts.
+    static let firstRegularUID = 1000
+
     static func plan(user u: UserResource, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
         let id = resource.id
         let name = Script.q(u.name)
