@@ -43,9 +43,10 @@ public struct Project: Sendable {
     }
 
     /// Each selected host's desired resources; throws `DiagnosticError` with every problem.
-    public func compile(limit: String? = nil) throws -> Catalog {
+    /// Templates see each host's `facts` as given (the baseline for a host not given).
+    public func compile(limit: String? = nil, facts: [String: TemplateFacts] = [:]) throws -> Catalog {
         try CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
-            .compile(selection: limit.map { HostSelection($0) })
+            .compile(selection: limit.map { HostSelection($0) }, facts: facts)
     }
 
     /// One host's catalog compiled with these facts (what the engine asks for when the host's

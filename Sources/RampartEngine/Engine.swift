@@ -65,8 +65,10 @@ public struct Engine: Sendable {
     /// asked again — so a catalog that reads facts costs one round trip, at most two.
     static func recompiled(_ run: inout HostRun, _ recompile: CatalogRecompiler?, _ cache: TemplateFactsCache?,
                            over connection: HostConnection) async throws {
+        let before = run.catalog.templateFacts
         if try recompiledAsksAgain(&run, recompile) { run.facts = try await ProbeBatch(catalog: run.catalog).gather(over: connection) }
-        if let cache, let used = run.catalog.templateFacts { cache.store(used, of: run.name) }
+        // Kept when they changed: compiled with the cache's entry and found the same, nothing to write.
+        if let cache, let used = run.catalog.templateFacts, used != before { cache.store(used, of: run.name) }
     }
 
     /// The catalog compiled again if its facts differ; true when the facts exec must run again.

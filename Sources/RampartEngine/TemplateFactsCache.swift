@@ -34,14 +34,13 @@ public struct TemplateFactsCache: Sendable {
         if rename(temporary, path(host)) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
     }
 
-    /// The catalog with each fact-reading host compiled with the facts it had last time (when
-    /// they differ from those it was compiled with).
-    public func applied(to catalog: Catalog, recompile: CatalogRecompiler) throws -> Catalog {
-        var result = catalog
-        for index in result.hosts.indices {
-            let host = result.hosts[index]
-            guard let used = host.templateFacts, let cached = facts(of: host.host), cached != used else { continue }
-            result.hosts[index] = try recompile(host, cached)
+    /// Every host's entry, by host name (one directory listing; nothing when there is none).
+    public func all() -> [String: TemplateFacts] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [:] }
+        var result: [String: TemplateFacts] = [:]
+        for name in names where name.hasSuffix(".json") {
+            let host = String(name.dropLast(5))
+            result[host] = facts(of: host)
         }
         return result
     }

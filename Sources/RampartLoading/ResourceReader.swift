@@ -136,7 +136,7 @@ struct ResourceReader {
             }
             let state = f.choice("state", FileState.self) ?? .present
             if state == .present && source == nil && f.fields["state"] == nil {
-                f.error("file '\(name)' needs `content:`, `template:` or `copy_from:`", hint: "or `state: absent` to remove it, `state: touch` to make it empty if missing", field: nil)
+                f.error("file '\(name)' needs `content:`, `template:` or `copy_from:`", hint: "or `state: present` to manage only the owner, group and mode of a file that is there, `state: touch` to make it empty if missing, `state: absent` to remove it", field: nil)
             }
             if state == .touch {
                 // Touch: an empty file when there is none, then its content is someone else's (owner, group, mode kept).

@@ -63,18 +63,15 @@ struct FactDependentCatalogTests {
         #expect(moved.execs == 2 && moved.run.plan?.steps.first?.resource == .file("/etc/cpus-8"))
     }
 
-    @Test func theCacheCompilesOnlyHostsWhoseFactsItKnowsToDiffer() throws {
+    @Test func theCacheKeepsEachInventorysHostsApart() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-facts-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let cache = TemplateFactsCache(inventoryPath: "/srv/inventory.yml", root: root)
-        #expect(TemplateFactsCache(inventoryPath: "/srv/other.yml", root: root).directory != cache.directory, "one folder per inventory")
+        let other = TemplateFactsCache(inventoryPath: "/srv/other.yml", root: root)
+        #expect(cache.all().isEmpty, "nothing yet")
         cache.store(Self.gathered, of: "h1")
-        let plain = HostCatalog(host: "h2", address: "10.0.0.2")
-        let catalog = try cache.applied(to: Catalog(hosts: [Self.catalog(.baseline, pathReadsFacts: false), plain])) { _, facts in
-            Self.catalog(facts, pathReadsFacts: false)
-        }
-        #expect(catalog["h1"]?.templateFacts == Self.gathered)
-        #expect(catalog["h2"] == plain, "a catalog that reads no facts is left alone")
+        #expect(cache.all() == ["h1": Self.gathered])
+        #expect(other.all().isEmpty, "one folder per inventory: two inventories may name hosts alike")
     }
 
     @Test func offlineRendersWithTheBaselineAndSaysSo() {

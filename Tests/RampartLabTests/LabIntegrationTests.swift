@@ -35,7 +35,7 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,library,bastion runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,library,hardening,bastion runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
@@ -47,6 +47,7 @@ struct LabIntegrationTests {
             }
             if focus.contains("sweep") { try HostSweepLabChecks.run() }
             if focus.contains("library") { try ResourceLibraryLabChecks.run() }
+            if focus.contains("hardening") { try HardeningLabChecks.run() }
             if focus.contains("bastion") { try await BastionLabChecks.run() } // brings up a lab of its own
             return
         }
@@ -124,6 +125,8 @@ struct LabIntegrationTests {
         try SiteGroupsLabChecks.run()
         // systemd units, line and block edits on web2, applied, drifted, fixed, taken back (ResourceLibraryLabTests.swift).
         try ResourceLibraryLabChecks.run()
+        // The operating system hardened on mon1, with facts in templates and loops (HardeningLabTests.swift).
+        try HardeningLabChecks.run()
         // A rule added by hand (SSH from anywhere on db2): verify sees the hole, plan sees the
         // drift, apply closes it.
         _ = try EngineLabChecks.exec("db2", "nft insert rule inet rampart input tcp dport 22 accept")

@@ -27,9 +27,9 @@ enum EngineWiring {
     /// The project's catalog, hosts whose templates read facts compiled with those they had at
     /// the last run (unless offline, which renders with the baseline).
     static func catalog(_ project: Project, inventoryPath: String, limit: String?, offline: Bool = false) throws -> Catalog {
-        let catalog = try project.compile(limit: limit)
-        guard !offline, catalog.hosts.contains(where: { $0.templateFacts != nil }) else { return catalog }
-        return try TemplateFactsCache(inventoryPath: inventoryPath).applied(to: catalog, recompile: recompiler(project))
+        // Compiled with them at once (a host that reads no facts ignores its entry): no second compile.
+        let cached = offline ? [:] : TemplateFactsCache(inventoryPath: inventoryPath).all()
+        return try project.compile(limit: limit, facts: cached)
     }
 
     /// Issues (or reuses) every internal-CA certificate a host's catalog asks for; the CA is

@@ -7,9 +7,10 @@ enum StateProbe: FactProbe {
         let manifest = HostPaths.manifest(catalog.playbook)
         let current = catalog.resources.map { Sh.q($0.id.description) }
         let skip = current.isEmpty ? "" : "case \"$l\" in \(current.joined(separator: "|"))) continue ;; esac\n"
-        // Asked only by conditions or templates that read them: three more processes a plain no-op does not pay.
+        // Asked only by conditions or templates that read them: two more processes a plain no-op does not pay.
         let asksMachine = catalog.templateFacts != nil || catalog.factConditions.contains(where: FactPaths.readsMachine)
-        let machine = asksMachine ? "printf 'hw|%s|%s|%s\\n' \"$(dpkg --print-architecture)\" \"$(nproc)\" \"$(sed -n 's/^MemTotal: *\\([0-9]*\\) kB$/\\1/p' /proc/meminfo)\"\n" : ""
+        // MemTotal read by the shell itself: two processes, not three.
+        let machine = asksMachine ? "m=; while read -r k v _; do [ \"$k\" = MemTotal: ] && { m=$v; break; }; done < /proc/meminfo\nprintf 'hw|%s|%s|%s\\n' \"$(dpkg --print-architecture)\" \"$(nproc)\" \"$m\"\n" : ""
         let script = """
         if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s|%s|%s\\n' "$ID" "$VERSION_ID" "$ID_LIKE" "$VERSION_CODENAME"; fi
         \(machine)[ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done 2>/dev/null < \(HostPaths.journal)
