@@ -61,6 +61,11 @@ struct ResourceRendering {
             r.groups = r.groups.map { text($0, "groups") }
             r.home = r.home.map { path($0, "home") }
             r.shell = r.shell.map { path($0, "shell") }
+            // A password hash is a secret wherever it came from: never in a plan file or a diff.
+            r.password = r.password.map { SensitiveText(secret: Secret(sensitive($0, "password").revealed())) }
+            if let hash = r.password?.revealed(), let problem = UserResource.passwordProblem(hash) {
+                error("`password` of user '\(r.name)' \(problem)", hint: "give the hash /etc/shadow holds, e.g. `password: \"{{ vault_ops_password|password_hash:'yescrypt' }}\"`", field: "password")
+            }
             return .user(r)
         case .group(var r):
             r.name = text(r.name, "name")

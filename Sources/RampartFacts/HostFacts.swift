@@ -209,12 +209,33 @@ public struct UserFact: Sendable, Hashable, Codable {
     public var shell: String
     /// Supplementary groups, sorted.
     public var groups: [String]
-    public init(uid: Int, gid: Int, home: String, shell: String, groups: [String]) {
+    /// Its /etc/shadow entry, asked only for users whose password, lock or ageing is managed.
+    public var shadow: ShadowFact?
+    public init(uid: Int, gid: Int, home: String, shell: String, groups: [String], shadow: ShadowFact? = nil) {
         self.uid = uid
         self.gid = gid
         self.home = home
         self.shell = shell
         self.groups = groups
+        self.shadow = shadow
+    }
+}
+
+/// An account's /etc/shadow entry as the probe reports it: the password hash only as its SHA-256
+/// (the hash itself never leaves the host), whether it is locked, and its ageing (nil: unset).
+public struct ShadowFact: Sendable, Hashable, Codable {
+    /// SHA-256 of the hash field without a lock's `!`.
+    public var passwordSHA256: String
+    public var locked: Bool
+    public var minDays: Int?
+    public var maxDays: Int?
+    public var warnDays: Int?
+    public init(passwordSHA256: String, locked: Bool, minDays: Int?, maxDays: Int?, warnDays: Int?) {
+        self.passwordSHA256 = passwordSHA256
+        self.locked = locked
+        self.minDays = minDays
+        self.maxDays = maxDays
+        self.warnDays = warnDays
     }
 }
 

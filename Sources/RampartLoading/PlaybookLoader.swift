@@ -198,7 +198,9 @@ public struct PlaybookLoader {
                 var seen: [ResourceID: Node] = [:]
                 for item in items {
                     guard let resource = reader.resource(item) else { continue }
-                    if let first = seen[resource.id] {
+                    // Templated names (two loops over one list with different `when:`) may meet only
+                    // on a host: the catalog reports a name declared twice for a host.
+                    if let first = seen[resource.id], !resource.id.name.contains("{{") {
                         source.error("role '\(name)' declares \(resource.id) twice", hint: "the first is at \(source.location(first)); merge them", node: item)
                         continue
                     }

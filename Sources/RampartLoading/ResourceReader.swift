@@ -17,7 +17,8 @@ struct ResourceReader {
         .directory: ["owner", "group", "mode", "state"],
         .symlink: ["target", "state"],
         .service: ["state", "enabled", "refresh"],
-        .user: ["uid", "group", "groups", "home", "shell", "system", "state"],
+        .user: ["uid", "group", "groups", "home", "shell", "system", "password", "password_lock", "password_expire_max",
+                "password_expire_min", "password_expire_warn", "state"],
         .group: ["gid", "system", "state"],
         .sysctl: ["value", "persist"],
         .firewall: ["input", "forward", "rules", "confirm_within"],
@@ -162,7 +163,9 @@ struct ResourceReader {
         case .user:
             return .user(UserResource(name, uid: f.int("uid", 0...4_294_967_294), group: f.string("group"),
                                       groups: f.strings("groups"), home: f.string("home"), shell: f.string("shell"),
-                                      system: f.bool("system") ?? false, state: f.choice("state", Presence.self) ?? .present))
+                                      system: f.bool("system") ?? false, password: f.sensitive("password"), passwordLock: f.bool("password_lock"),
+                                      passwordExpireMax: f.int("password_expire_max", 0...99999), passwordExpireMin: f.int("password_expire_min", 0...99999),
+                                      passwordExpireWarn: f.int("password_expire_warn", 0...99999), state: f.choice("state", Presence.self) ?? .present))
         case .group:
             return .group(UnixGroupResource(name, gid: f.int("gid", 0...4_294_967_294), system: f.bool("system") ?? false,
                                             state: f.choice("state", Presence.self) ?? .present))

@@ -20,6 +20,8 @@ enum HardeningLabChecks {
         sysctl -n net.ipv4.conf.all.send_redirects net.ipv4.conf.all.log_martians; cat /etc/sysctl.d/*rampart-net.ipv4.tcp_syncookies.conf
         cat /etc/modprobe.d/rampart-usb_storage.conf /etc/modprobe.d/rampart-cramfs.conf
         getent passwd | awk -F: '$3 > 0 && $3 < 1000 && $7 != "/usr/sbin/nologin" { print "LOGIN", $1, $7 }'
+        for u in $(getent passwd | awk -F: '$3 > 0 && $3 < 1000 && $1 != "sync" { print $1 }'); do getent shadow "$u" | cut -d: -f2 | grep -q '^!' || echo "UNLOCKED $u"; done
+        echo "OPS $(getent shadow ops | cut -d: -f4-6)"
         """)
         for expected in ["PASS_MAX_DAYS\t60", "PASS_MIN_DAYS\t7", "UMASK\t\t027", "nosuid,nodev,noexec", "tmpfs /dev/shm tmpfs rw,nosuid,nodev,noexec",
                          "/etc/crontab 600", "/etc/cron.d 700", "/etc/cron.weekly 700", "/etc/security/opasswd 600", "0\n1\n",
@@ -28,19 +30,22 @@ enum HardeningLabChecks {
         }
         applied.expect(state.components(separatedBy: "LOGIN ").count - 1 == 1 && state.contains("LOGIN sync /bin/sync"),
                        "only sync keeps a login shell below UID 1000:\n\(state)")
+        applied.expect(!state.contains("UNLOCKED"), "every system account's password is locked:\n\(state)")
+        applied.expect(state.contains("OPS 7:60:7\n"), "ops ages as login.defs says (min 7, max 60, warn 7):\n\(state)")
         let noop = try rampart(["plan", "-i", labInventory, playbook, "--detailed-exitcode", "--stats"])
         applied.expect(noop.status == 0, "re-plan not empty:\n\(noop.stdout)")
         applied.expect(noop.stderr.contains("mon1 resources=") && noop.stderr.contains("execs=1"), "one exec for the converged host: \(noop.stderr)")
         let count = noop.stderr.split(separator: " ").first { $0.hasPrefix("resources=") }?.dropFirst("resources=".count) ?? "?"
-        applied.finish("mon1: \(count) resources — 13 sysctls from a map, 9 modules disabled, 3 login.defs lines, each system account's shell (a loop over facts.users), /dev/shm noexec, cron 0600/0700, opasswd touched; re-plan empty, 1 exec")
+        applied.finish("mon1: \(count) resources — 13 sysctls from a map, 9 modules disabled, 3 login.defs lines, each system account's shell and lock (a loop over facts.users), ops's password ageing, /dev/shm noexec, cron 0600/0700, opasswd touched; re-plan empty, 1 exec")
 
         var drift = Scenario("OS hardening drift fixed")
         _ = try EngineLabChecks.exec("mon1", """
-        usermod -s /bin/bash games; chmod 0644 /etc/crontab; sysctl -qw net.ipv4.conf.all.send_redirects=1
+        usermod -s /bin/bash games; usermod -U games; chage -M 99999 ops; chmod 0644 /etc/crontab; sysctl -qw net.ipv4.conf.all.send_redirects=1
         sed -i 's/^PASS_MAX_DAYS.*/PASS_MAX_DAYS\t99999/' /etc/login.defs
         """)
         let drifted = try rampart(["plan", "-i", labInventory, playbook, "--detailed-exitcode"])
-        for expected in ["user:games", "shell /bin/bash → /usr/sbin/nologin", "file:/etc/crontab", "mode 0644 → 0600",
+        for expected in ["user:games", "shell /bin/bash → /usr/sbin/nologin", "lock the password", "user:ops", "password ageing: max 99999 → 60",
+                         "file:/etc/crontab", "mode 0644 → 0600",
                          "sysctl:net.ipv4.conf.all.send_redirects", "line:password max age"] {
             drift.expect(drifted.stdout.contains(expected), "the drift plan lacks '\(expected)':\n\(drifted.stdout)")
         }
@@ -48,7 +53,7 @@ enum HardeningLabChecks {
         drift.expect(try rampart(["apply", "-i", labInventory, playbook, "--yes"]).status == 0, "apply after drift failed")
         let fixed = try rampart(["plan", "-i", labInventory, playbook, "--detailed-exitcode"])
         drift.expect(fixed.status == 0, "not converged after the fix:\n\(fixed.stdout)")
-        drift.finish("a login shell, a mode, a sysctl and a login.defs line changed by hand: planned (4) and fixed")
+        drift.finish("a login shell, a password lock, an account's ageing, a mode, a sysctl and a login.defs line changed by hand: planned and fixed")
 
         // Facts in the site's templates: each host's motd names its machine as gathered there.
         var motd = Scenario("site templates read the facts")

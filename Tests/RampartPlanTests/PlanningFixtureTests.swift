@@ -130,9 +130,14 @@ enum FixtureFacts {
             facts.services[name] = ServiceFact(loadState: p[0], activeState: p.count > 1 ? p[1] : "inactive", unitFileState: p.count > 2 ? p[2] : "")
         }
         for (name, value) in object["users"] as? [String: [String: Any]] ?? [:] {
+            // `shadow: { password: HASH, locked: true, min: 0, max: 99999, warn: 7 }`: the probe reports the hash's SHA-256.
+            let shadow = (value["shadow"] as? [String: Any]).map { s in
+                ShadowFact(passwordSHA256: sha256Hex(Array((s["password"] as? String ?? "*").utf8)), locked: s["locked"] as? Bool ?? false,
+                           minDays: s["min"] as? Int, maxDays: s["max"] as? Int, warnDays: s["warn"] as? Int)
+            }
             facts.users[name] = UserFact(uid: value["uid"] as? Int ?? 1000, gid: value["gid"] as? Int ?? 1000,
                                          home: value["home"] as? String ?? "/home/\(name)", shell: value["shell"] as? String ?? "/bin/sh",
-                                         groups: value["groups"] as? [String] ?? [])
+                                         groups: value["groups"] as? [String] ?? [], shadow: shadow)
         }
         for (name, value) in object["groups"] as? [String: Any] ?? [:] {
             facts.groups[name] = GroupFact(gid: value as? Int ?? 1000, members: [])

@@ -1,3 +1,4 @@
+import RampartBasics
 import RampartFacts
 import RampartModel
 
@@ -7,6 +8,48 @@ enum AccountPlanner {
     static let firstRegularUID = 1000
 
     static func plan(user u: UserResource, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
+        let steps = accountSteps(u, resource, &context)
+        guard u.state == .present, u.managesShadow else { return steps }
+        return steps + shadowSteps(u, resource.id, context.facts.users[u.name]?.shadow, &context)
+    }
+
+    /// Password, lock and ageing: what differs from the account's /etc/shadow entry (all of them
+    /// for an account this plan creates). The hash travels on stdin to `chpasswd -e`, as a
+    /// sensitive payload: never in an argument list or a plan file.
+    static func shadowSteps(_ u: UserResource, _ id: ResourceID, _ shadow: ShadowFact?, _ context: inout PlanContext) -> [Step] {
+        var steps: [Step] = []
+        let name = Script.q(u.name)
+        var passwordChanged = false
+        if let password = u.password, shadow?.passwordSHA256 != sha256Hex(Array(password.revealed().utf8)) {
+            let line = SensitiveText(secret: Secret(u.name + ":" + password.revealed() + "\n"))
+            steps.append(Step([id], .update, summary: "set password (sensitive)",
+                              script: Script.make(converged: nil, change: "chpasswd -e"), payload: context.payload(line, key: "user:\(u.name):password")))
+            passwordChanged = true
+        }
+        // chpasswd leaves the account unlocked: a lock is set again after it.
+        if let lock = u.passwordLock, shadow?.locked != lock || (lock && passwordChanged) {
+            let check = "getent shadow \(name) | cut -d: -f2 | grep -q \(lock ? "'^!'" : "-v '^!'")"
+            steps.append(Step([id], .update, summary: lock ? "lock the password" : "unlock the password",
+                              script: Script.make(converged: check, change: "usermod \(lock ? "-L" : "-U") \(name)")))
+        }
+        var ageing: [String] = [], args: [String] = [], fields: [(Int, Int)] = []
+        for (flag, field, wanted, current, label) in [("-m", 4, u.passwordExpireMin, shadow?.minDays, "min"),
+                                                      ("-M", 5, u.passwordExpireMax, shadow?.maxDays, "max"),
+                                                      ("-W", 6, u.passwordExpireWarn, shadow?.warnDays, "warn")] {
+            guard let wanted, wanted != current else { continue }
+            ageing.append("\(label) \(current.map(String.init) ?? "unset") → \(wanted)")
+            args += [flag, String(wanted)]
+            fields.append((field, wanted))
+        }
+        if !ageing.isEmpty {
+            let check = fields.map { "[ \"$(getent shadow \(name) | cut -d: -f\($0.0))\" = \($0.1) ]" }.joined(separator: " && ")
+            steps.append(Step([id], .update, summary: "password ageing: " + ageing.joined(separator: ", "),
+                              script: Script.make(converged: check, change: "chage \(args.joined(separator: " ")) \(name)")))
+        }
+        return steps
+    }
+
+    static func accountSteps(_ u: UserResource, _ resource: Resource, _ context: inout PlanContext) -> [Step] {
         let id = resource.id
         let name = Script.q(u.name)
         let fact = context.facts.users[u.name]
