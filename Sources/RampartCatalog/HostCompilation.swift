@@ -20,6 +20,8 @@ struct HostCompilation {
     private var variablesReadFacts = false
     /// `facts.` keys read without a template render (a bare `{{ facts.users }}` loop or field).
     private var directFactKeys: Set<String> = []
+    /// Globs read without a template render (`loop: "{{ facts.glob['/etc/cron.d/*'] }}"`).
+    private var directFactGlobs: Set<String> = []
     /// Set by `loopItems` when the loop's list came from facts.
     private var loopReadFacts = false
     /// Whether anything compiled for this host read `facts`.
@@ -42,6 +44,7 @@ struct HostCompilation {
         var catalog = HostCatalog(host: host.name, playbook: compiler.playbook.name, address: host.address)
         _ = renderer.takePackagesRead()
         _ = renderer.takeFactKeysRead()
+        _ = renderer.takeFactGlobsRead()
         let inventoryVars = compiler.inventory.variables(for: host).vars
         if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
         let hookVariables = inventoryVars.merging(["inventory_hostname": .string(host.name),
@@ -132,6 +135,7 @@ struct HostCompilation {
         if hostReadFacts || !catalog.factDependent.isEmpty { catalog.templateFacts = facts }
         catalog.factPackages = renderer.takePackagesRead().sorted()
         catalog.factKeys = renderer.takeFactKeysRead().union(directFactKeys).sorted()
+        catalog.factGlobs = renderer.takeFactGlobsRead().union(directFactGlobs).sorted()
         return catalog
     }
 
@@ -280,8 +284,11 @@ struct HostCompilation {
         var items: [Value] = []
         for entry in declared.loop {
             if let path = Self.variablePath(entry) {
-                if path.first == TemplateRenderer.factsVariable { loopReadFacts = true; directFactKeys.insert(path.count > 1 ? path[1] : "") }
-                switch Self.lookup(path, in: variables) {
+                if path.first == TemplateRenderer.factsVariable {
+                    loopReadFacts = true
+                    guard noteFactsRead(path, origin) else { return [] }
+                }
+                switch Self.lookup(path, in: variables) ?? Self.unlistedGlob(path) {
                 case .list(let values)?: items += values; continue
                 // A map: one item per entry, in key order, as `item.key` and `item.value` (Ansible's dict2items).
                 case .map(let map)?: items += map.keys.sorted().map { .map(["key": .string($0), "value": map[$0]!]) }; continue
@@ -306,14 +313,49 @@ struct HostCompilation {
         return items.map { item in variables.merging(["item": item]) { _, new in new } }
     }
 
-    /// `{{ a.b.c }}` → [a, b, c]; nil for any other template.
+    /// A `facts.…` path read without a render: its key (and glob) asked of the facts exec.
+    /// False, with an error at `origin`, for a glob that cannot be listed.
+    private mutating func noteFactsRead(_ path: [String], _ origin: SourceLocation?) -> Bool {
+        directFactKeys.insert(path.count > 1 ? path[1] : "")
+        guard path.count > 2, path[1] == TemplateFacts.globKey else { return true }
+        if let problem = TemplateFacts.globProblem(path[2]) {
+            diagnostics.append(.error(problem, hint: "write an absolute path with `*`, `?` or `[…]`: facts.glob['/etc/cron.d/*']", at: origin))
+            return false
+        }
+        directFactGlobs.insert(path[2])
+        return true
+    }
+
+    /// A glob the facts compiled with have not listed yet (a catalog's first compile): no files
+    /// until the host is asked.
+    static func unlistedGlob(_ path: [String]) -> Value? {
+        path.count == 3 && path[0] == TemplateRenderer.factsVariable && path[1] == TemplateFacts.globKey ? .list([]) : nil
+    }
+
+    /// `{{ a.b.c }}` → [a, b, c], `{{ a['b c'].d }}` → [a, b c, d]; nil for any other template.
     static func variablePath(_ text: String) -> [String]? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") else { return nil }
-        let inner = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
-        let parts = inner.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let identifier = { (p: String) in !p.isEmpty && p.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }
-        return parts.allSatisfy(identifier) ? parts : nil
+        var rest = Substring(trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces))
+        let identifier = { (c: Character) in c.isLetter || c.isNumber || c == "_" }
+        var parts: [String] = []
+        while !rest.isEmpty {
+            if rest.first == "[" {
+                // A quoted key: `['…']` or `["…"]`, nothing else inside.
+                guard parts.count > 0, let quote = rest.dropFirst().first, quote == "'" || quote == "\"" else { return nil }
+                let body = rest.dropFirst(2)
+                guard let end = body.firstIndex(of: quote), body[body.index(after: end)...].first == "]" else { return nil }
+                parts.append(String(body[..<end]))
+                rest = body[body.index(end, offsetBy: 2)...]
+            } else {
+                if !parts.isEmpty { guard rest.first == "." else { return nil }; rest = rest.dropFirst() }
+                let name = rest.prefix(while: identifier)
+                guard !name.isEmpty else { return nil }
+                parts.append(String(name))
+                rest = rest.dropFirst(name.count)
+            }
+        }
+        return parts.isEmpty ? nil : parts
     }
 
     static func lookup(_ path: [String], in variables: [String: Value]) -> Value? {
@@ -341,7 +383,10 @@ struct HostCompilation {
             let origin = declared.declared.location(of: field)
             let value: Value
             if let path = Self.variablePath(template), let found = Self.lookup(path, in: variables) {
-                if path.first == TemplateRenderer.factsVariable { variablesReadFacts = true; directFactKeys.insert(path.count > 1 ? path[1] : "") }
+                if path.first == TemplateRenderer.factsVariable {
+                    variablesReadFacts = true
+                    guard noteFactsRead(path, origin) else { return nil }
+                }
                 value = found
             } else {
                 guard let text = renderText(template, variables, origin) else { return nil }

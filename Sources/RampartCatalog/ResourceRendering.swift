@@ -185,7 +185,12 @@ struct ResourceRendering {
         case .mount(var r):
             r.path = path(r.path, "name")
             r.source = text(r.source, "src")
+            r.fstype = text(r.fstype, "fstype")
             r.options = text(r.options, "opts")
+            // Both are needed to be in fstab; unmounting or removing may leave them out.
+            for (field, value) in [("src", r.source), ("fstype", r.fstype)] where !value.isEmpty || r.state == .mounted || r.state == .present {
+                if let e = MountResource.fieldError(field, value, of: r.path) { error(e.message, hint: e.hint, field: field) }
+            }
             if let e = MountResource.optionsError(r.options, of: r.path) { error(e.message, hint: e.hint, field: "opts") }
             return .mount(r)
         case .kernelModule(var r):
@@ -202,6 +207,13 @@ struct ResourceRendering {
             r.owner = r.owner.map { text($0, "owner") }
             r.group = r.group.map { text($0, "group") }
             return .download(r)
+        case .sshKeypair(var r):
+            r.path = path(r.path, "name")
+            r.owner = text(r.owner, "owner")
+            r.group = text(r.group, "group")
+            r.comment = r.comment.map { text($0, "comment") }
+            if let problem = SSHKeyPairResource.modeProblem(r.mode) { error(problem, hint: "use 0600 (or 0640 for a group that must read it)", field: "mode") }
+            return .sshKeypair(r)
         case .archive(var r):
             r.path = path(r.path, "name")
             r.source = path(r.source, "src")

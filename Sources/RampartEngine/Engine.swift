@@ -74,7 +74,7 @@ public struct Engine: Sendable {
     /// The catalog compiled again if its facts differ; true when the facts exec must run again.
     static func recompiledAsksAgain(_ run: inout HostRun, _ recompile: CatalogRecompiler?) throws -> Bool {
         guard let used = run.catalog.templateFacts, let recompile, let facts = run.facts else { return false }
-        let gathered = TemplateFacts(facts, reading: run.catalog.factKeys)
+        let gathered = TemplateFacts(facts, reading: run.catalog.factKeys, globs: run.catalog.factGlobs)
         guard gathered != used else { return false }
         let catalog = try recompile(run.catalog, gathered)
         let askAgain = ProbeBatch(catalog: catalog).script != ProbeBatch(catalog: run.catalog).script

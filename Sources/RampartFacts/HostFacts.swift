@@ -49,8 +49,33 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var assumed = false
     /// Every local account (`getent passwd`), when the catalog reads `facts.users`; nil otherwise.
     public var localUsers: [TemplateFacts.LocalAccount]?
+    /// Everything mounted (/proc/self/mounts), when the catalog reads `facts.mounts`; nil otherwise.
+    public var mountedFilesystems: [TemplateFacts.MountedFilesystem]?
+    /// What each glob the catalog reads (`facts.glob['GLOB']`) matched; nil when it reads none.
+    public var foundFiles: [String: [TemplateFacts.FoundFile]]?
+    /// The key pairs the catalog names, by private key path; nil when it names none.
+    public var sshKeyPairs: [String: SSHKeyPairFact]?
+    /// Whether `ssh-keygen` is installed (asked only with key pairs).
+    public var sshKeygen: Bool?
 
     public init(host: String) { self.host = host }
+}
+
+/// A key pair as the host has it: the two files, and what the private key is (from its own
+/// public half). All nil: no private key there.
+public struct SSHKeyPairFact: Sendable, Hashable, Codable {
+    public var privateKey: FileFact?
+    public var publicKey: FileFact?
+    public var bits: Int?
+    /// `SHA256:…`
+    public var fingerprint: String?
+    /// As `ssh-keygen -l` names it: `ED25519`, `ECDSA`, `RSA`.
+    public var type: String?
+    /// The public file holds the private key's public half.
+    public var publicMatches = false
+    /// The private key could not be read without a passphrase (or is not a key).
+    public var unreadable = false
+    public init() {}
 }
 
 /// `ID`, `VERSION_ID`, `ID_LIKE` and `VERSION_CODENAME` from /etc/os-release.

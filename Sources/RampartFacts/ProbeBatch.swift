@@ -11,8 +11,8 @@ import RampartRemote
 /// systemd, getent, grep) — no Python, no agent.
 public struct ProbeBatch: Sendable {
     public static let probes: [any FactProbe.Type] = [
-        StateProbe.self, PackageProbe.self, FileProbe.self, ServiceProbe.self, SystemdProbe.self, SystemSettingsProbe.self, AccountProbe.self,
-        SysctlProbe.self, MountProbe.self, KernelModuleProbe.self, CommandGuardProbe.self, MySQLProbe.self, FirewallProbe.self,
+        StateProbe.self, PackageProbe.self, FileProbe.self, FileGlobProbe.self, ServiceProbe.self, SystemdProbe.self, SystemSettingsProbe.self, AccountProbe.self,
+        SysctlProbe.self, MountProbe.self, KernelModuleProbe.self, SSHKeyPairProbe.self, CommandGuardProbe.self, MySQLProbe.self, FirewallProbe.self,
     ]
 
     public let host: String

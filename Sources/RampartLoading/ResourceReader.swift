@@ -43,6 +43,7 @@ struct ResourceReader {
         .kernelModule: ["params", "boot", "state"],
         .download: ["url", "sha256", "owner", "group", "mode", "via", "state"],
         .archive: ["src", "format", "creates", "strip_components", "owner", "group"],
+        .sshKeypair: ["type", "bits", "owner", "group", "mode", "comment", "state"],
     ]
     static let required: [ResourceKind: [String]] = [
         .symlink: ["target"], .sysctl: ["value"], .mysqlUser: ["host"], .replication: ["primary", "user", "password"],
@@ -260,6 +261,17 @@ struct ResourceReader {
             return .timezone(TimezoneResource(name))
         case .alternatives:
             return .alternatives(AlternativesResource(name, path: f.string("path") ?? ""))
+        case .sshKeypair:
+            let type = f.choice("type", SSHKeyPairResource.KeyType.self) ?? .ed25519
+            let bits = f.int("bits", 1...65536)
+            if let problem = SSHKeyPairResource.bitsProblem(bits, for: type) { f.error(problem, hint: "leave `bits` out for ssh-keygen's default", field: "bits") }
+            let mode = f.mode("mode")
+            if let mode, !mode.contains("{{"), let problem = SSHKeyPairResource.modeProblem(mode) {
+                f.error(problem, hint: "use 0600 (or 0640 for a group that must read it)", field: "mode")
+            }
+            return .sshKeypair(SSHKeyPairResource(name, type: type, bits: bits, owner: f.string("owner") ?? "root", group: f.string("group") ?? "root",
+                                                  mode: mode ?? "0600", comment: f.string("comment"),
+                                                  state: f.choice("state", Presence.self) ?? .present))
         case .locale:
             if !name.contains("{{"), let problem = LocaleResource.problem(with: name) {
                 f.error(problem, hint: "as in /usr/share/i18n/SUPPORTED, e.g. `locale: en_US.UTF-8`", field: "name")
@@ -369,9 +381,7 @@ struct ResourceReader {
             if fstype == nil { f.error("mount '\(name)' needs `fstype:`", hint: "e.g. `fstype: ext4`, `tmpfs`, `nfs`", field: nil) }
         }
         for (key, value) in [("src", source), ("fstype", fstype)] {
-            if let value, value.isEmpty || (key == "fstype" && value.contains(where: \.isWhitespace)) || value.contains("\n") {
-                f.error("`\(key)` of mount '\(name)' is empty or holds a blank", hint: "fstab's fields are single words", field: key)
-            }
+            if let value, !value.contains("{{"), let e = MountResource.fieldError(key, value, of: name) { f.error(e.message, hint: e.hint, field: key) }
         }
         if !options.contains("{{"), let e = MountResource.optionsError(options, of: name) { f.error(e.message, hint: e.hint, field: "opts") }
         return .mount(MountResource(name, source: source ?? "", fstype: fstype ?? "", options: options, dump: f.int("dump", 0...9) ?? 0,

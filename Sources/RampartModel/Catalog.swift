@@ -26,6 +26,8 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     public var factPackages: [String] = []
     /// The `facts.` keys (`cpus`, `users`, …) templates, defaults, fields and loops read, sorted.
     public var factKeys: [String] = []
+    /// The globs `facts.glob['GLOB']` reads, sorted: the facts exec lists what each matches.
+    public var factGlobs: [String] = []
 
     public init(host: String, playbook: String = "default", address: String, stages: [Stage] = [], resources: [Resource] = [],
                 aptProxy: String? = nil, assertions: [Assertion] = []) {

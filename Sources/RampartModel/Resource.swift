@@ -10,6 +10,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case aptRepository = "apt_repository", aptPreference = "apt_preference", ini
     case cron, timezone, pamLimits = "pam_limits", alternatives, locale
     case mount, kernelModule = "kernel_module", download, archive
+    case sshKeypair = "ssh_keypair"
 }
 
 /// A resource's identity on one host: its kind and name. Two resources with the same identity
@@ -116,6 +117,7 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
     case kernelModule(KernelModuleResource)
     case download(DownloadResource)
     case archive(ArchiveResource)
+    case sshKeypair(SSHKeyPairResource)
 
     /// The description itself, whatever its kind.
     public var description: any ResourceDescription {
@@ -150,6 +152,7 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .kernelModule(let r): return r
         case .download(let r): return r
         case .archive(let r): return r
+        case .sshKeypair(let r): return r
         }
     }
 

@@ -68,6 +68,11 @@ public enum HostPlanner {
                 let note = "rendered with assumed facts (\(used.summary)); the host's are known after apply"
                 steps[index].note = steps[index].note.map { $0 + "; " + note } ?? note
             }
+            // A glob's matches on a server not yet seen are unknown: its loops made no copies.
+            for glob in catalog.factGlobs {
+                context.diagnostics.append(.warning("facts.glob['\(glob)'] lists nothing offline: what it matches is known after apply",
+                                                    host: catalog.host))
+            }
         }
 
         let desired = catalog.resources.map(\.id.description)
@@ -117,6 +122,7 @@ public enum HostPlanner {
         case .kernelModule(let k): return KernelModulePlanner.plan(k, resource, &context)
         case .download(let d): return DownloadPlanner.plan(d, resource, &context)
         case .archive(let a): return ArchivePlanner.plan(a, resource, &context)
+        case .sshKeypair(let k): return SSHKeyPairPlanner.plan(k, resource, &context)
         }
     }
 
@@ -180,10 +186,11 @@ public enum HostPlanner {
                                       payload: .text("DROP USER IF EXISTS \(MySQL.account(parts[0], parts[1]));\n")))
                 }
             case .command, .firewall, .firewallRule, .mysqlDatabase, .replication, .certificate, .line, .block, .ini, .timezone, .alternatives, .locale,
-                 .mount, .archive:
+                 .mount, .archive, .sshKeypair:
                 // Databases are never dropped by pruning: their data is not configuration. An
                 // edit of someone else's file stays as it is (as Ansible's): `state: absent` undoes
-                // it. Mounts stay mounted and unpacked files stay (they may hold data).
+                // it. Mounts stay mounted and unpacked files stay (they may hold data); a key pair
+                // is an identity others may trust: kept.
                 continue
             }
         }

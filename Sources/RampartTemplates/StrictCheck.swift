@@ -26,6 +26,8 @@ struct StrictCheck {
     private(set) var factPackages: Set<String> = []
     /// The keys under `facts` it reads (`cpus`, `users`, …).
     private(set) var factKeys: Set<String> = []
+    /// The globs whose matches it reads (`facts.glob['/etc/cron.d/*']`): the facts exec lists them.
+    private(set) var factGlobs: Set<String> = []
     private var scopes: [[String: Binding]] = []
     private var including: [String] = []
 
@@ -151,6 +153,18 @@ struct StrictCheck {
         if root == TemplateRenderer.factsVariable, case .key(let key)? = rest.first {
             factKeys.insert(key)
             if key == "packages", rest.count >= 2, case .key(let name) = rest[1] { factPackages.insert(name) }
+            if key == TemplateFacts.globKey, rest.count >= 2, case .key(let glob) = rest[1] {
+                if let problem = TemplateFacts.globProblem(glob) {
+                    diagnostics.append(.error(problem, hint: "write an absolute path with `*`, `?` or `[…]`: facts.glob['/etc/cron.d/*']", at: locate(token)))
+                    return
+                }
+                factGlobs.insert(glob)
+                // Not listed yet (the first compile of a catalog that reads it): an empty list until gathered.
+                if case .map(let facts)? = variables[root], case .map(let globs)? = facts[key], globs[glob] == nil {
+                    roots.insert(root)
+                    return
+                }
+            }
         }
         let candidates: [Value]
         var what = "'\(reference.path)'"

@@ -28,6 +28,8 @@ public final class TemplateRenderer {
     private var packagesRead: Set<String> = []
     /// Keys under `facts` renders read, since the last `takeFactKeysRead()`.
     private var factKeysRead: Set<String> = []
+    /// Globs whose matches renders read (`facts.glob['GLOB']`), since the last `takeFactGlobsRead()`.
+    private var factGlobsRead: Set<String> = []
     static let filterNames: Set<String> = Set(TemplateFilters.names + MoreFilters.names + ["default", "capitalize", "uppercase", "lowercase",
                                                                        "join", "split", "indent", "filter"])
 
@@ -51,6 +53,12 @@ public final class TemplateRenderer {
     public func takeFactKeysRead() -> Set<String> {
         defer { factKeysRead = [] }
         return factKeysRead
+    }
+
+    /// The globs renders read the matches of since the last call (and forgets them).
+    public func takeFactGlobsRead() -> Set<String> {
+        defer { factGlobsRead = [] }
+        return factGlobsRead
     }
 
     /// The packages renders read the versions of since the last call (and forgets them).
@@ -107,6 +115,7 @@ public final class TemplateRenderer {
         if strict.roots.contains(Self.factsVariable) { factsRead = true }
         packagesRead.formUnion(strict.factPackages)
         factKeysRead.formUnion(strict.factKeys)
+        factGlobsRead.formUnion(strict.factGlobs)
         if !strict.diagnostics.isEmpty { throw DiagnosticError(strict.diagnostics) }
 
         var context: [String: Any] = [:]

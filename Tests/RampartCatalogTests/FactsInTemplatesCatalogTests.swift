@@ -117,4 +117,105 @@ struct FactLoopCatalogTests {
         #expect(web1.resources.map(\.id.description) == ["user:daemon", "user:www-data"])
         #expect(Set(web1.factDependent) == Set(web1.resources.map(\.id)))
     }
+
+    static func project(_ playbook: String) throws -> (Project, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-loop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
+        try "hosts:\n  web1: { address: 10.0.0.11 }\ngroups:\n  webservers: { hosts: [web1] }\n"
+            .write(to: folder.appendingPathComponent("inventory.yml"), atomically: true, encoding: .utf8)
+        try playbook.write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
+        let project = try Project.load(inventory: folder.appendingPathComponent("inventory.yml").path,
+                                       playbook: folder.appendingPathComponent("playbooks/site.yml").path)
+        return (project, folder)
+    }
+
+    static let cronFiles: [TemplateFacts.FoundFile] = [
+        .init(path: "/etc/cron.d", type: .directory, owner: "root", group: "root", mode: "0755", size: 4096),
+        .init(path: "/etc/cron.daily", type: .directory, owner: "root", group: "root", mode: "0755", size: 4096),
+        .init(path: "/etc/crontab", type: .file, owner: "root", group: "root", mode: "0644", size: 1042),
+    ]
+
+    @Test func cronsFilesFromAGlobEachByItsType() throws {
+        let (project, folder) = try Self.project("""
+        name: hardening
+        roles:
+          cron:
+            resources:
+              - directory: "{{ item.path }}"
+                mode: go-rwx
+                loop: "{{ facts.glob['/etc/cron*'] }}"
+                when: item.type == 'directory'
+              - file: "{{ item.path }}"
+                state: present
+                mode: go-rwx
+                loop: ["{{ facts.glob['/etc/cron*'] }}", '{{ facts.glob["/etc/at.*"] }}']
+                when: item.type == 'file'
+              - file: /etc/motd
+                content: "{% for f in facts.glob['/etc/cron*'] %}{{ f.name }} {% endfor %}\\n"
+        plays:
+          - { name: base, hosts: webservers, roles: [cron] }
+        """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Before the host is asked: the globs list nothing, and the catalog says which to list.
+        let first = try #require(try project.compile()["web1"])
+        #expect(first.resources.map(\.id.description) == ["file:/etc/motd"])
+        #expect(first.factGlobs == ["/etc/at.*", "/etc/cron*"] && first.factKeys == ["glob"] && first.templateFacts != nil)
+        var facts = TemplateFacts.baseline
+        facts.glob = ["/etc/cron*": Self.cronFiles, "/etc/at.*": []]
+        let web1 = try project.compile(host: "web1", facts: facts)
+        #expect(web1.resources.map(\.id.description) == ["directory:/etc/cron.d", "directory:/etc/cron.daily", "file:/etc/crontab", "file:/etc/motd"])
+        #expect(FactsInTemplatesCatalogTests.content(web1, "/etc/motd") == "cron.d cron.daily crontab \n")
+        #expect(Set(web1.factDependent) == Set(web1.resources.map(\.id)))
+    }
+
+    @Test func hardenedOptionsForWhateverIsMountedOfAMap() throws {
+        let (project, folder) = try Self.project("""
+        name: hardening
+        roles:
+          mounts:
+            defaults:
+              hardened: { /tmp: "rw,nosuid,nodev,noexec", /home: "rw,nosuid,nodev", /dev/shm: "rw,nosuid,nodev,noexec" }
+            resources:
+              - mount: "{{ item.path }}"
+                src: "{{ item.device }}"
+                fstype: "{{ item.fstype }}"
+                opts: "{{ hardened[item.path] }}"
+                loop: "{{ facts.mounts }}"
+                when: item.path in hardened and 'noexec' not in item.options
+        plays:
+          - { name: base, hosts: webservers, roles: [mounts] }
+        """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try #require(try project.compile()["web1"]).factKeys == ["mounts"])
+        var facts = TemplateFacts.baseline
+        facts.mounts = [.init(device: "/dev/vda1", path: "/", fstype: "ext4", options: ["rw", "relatime"]),
+                        .init(device: "/dev/vdb1", path: "/home", fstype: "ext4", options: ["rw", "relatime"]),
+                        .init(device: "tmpfs", path: "/tmp", fstype: "tmpfs", options: ["rw", "nosuid", "nodev", "noexec"]),
+                        .init(device: "tmpfs", path: "/dev/shm", fstype: "tmpfs", options: ["rw", "nosuid", "nodev"])]
+        let web1 = try project.compile(host: "web1", facts: facts)
+        let mounts = web1.resources.compactMap { r -> MountResource? in if case .mount(let m) = r.spec { m } else { nil } }
+        #expect(mounts.map(\.path) == ["/home", "/dev/shm"], "only what is mounted, in the map, and not yet noexec")
+        #expect(mounts.first?.source == "/dev/vdb1" && mounts.first?.options == "rw,nosuid,nodev" && mounts.last?.fstype == "tmpfs")
+    }
+
+    @Test func aGlobThatIsNotAnAbsolutePathIsAnErrorAtTheLoop() throws {
+        let (project, folder) = try Self.project("""
+        name: hardening
+        roles:
+          cron:
+            resources:
+              - file: "{{ item.path }}"
+                state: present
+                loop: "{{ facts.glob['etc/cron.d/*'] }}"
+              - file: /etc/motd
+                content: "{{ facts.glob['cron*']|length }}"
+        plays:
+          - { name: base, hosts: webservers, roles: [cron] }
+        """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let error = #expect(throws: DiagnosticError.self) { try project.compile() }
+        let messages = error?.diagnostics.map(\.description) ?? []
+        #expect(messages.contains { $0.contains("site.yml:7:") && $0.contains("the glob 'etc/cron.d/*' is not an absolute path") }, "\(messages)")
+        #expect(messages.contains { $0.contains("site.yml:9:") && $0.contains("the glob 'cron*' is not an absolute path") }, "\(messages)")
+    }
 }

@@ -19,7 +19,7 @@ struct ProbeParserTests {
     }
 
     /// The facts `probe`'s section (for `catalog`) parses from a fixture, checked against its reviewed JSON.
-    static func parse(_ fixture: String, with probe: any FactProbe.Type, _ catalog: HostCatalog) throws -> HostFacts {
+    static func parse(_ fixture: String, with probe: any FactProbe.Type, _ catalog: HostCatalog, expected reviewed: String? = nil) throws -> HostFacts {
         let output = try String(contentsOf: fixtures.appendingPathComponent(fixture + ".txt"), encoding: .utf8)
         let section = probe.section(for: catalog)
         try #require(section != nil, "\(probe) asks nothing for this catalog")
@@ -28,7 +28,7 @@ struct ProbeParserTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(facts), as: UTF8.self) + "\n"
-        let expected = fixtures.appendingPathComponent(fixture + ".facts.json")
+        let expected = fixtures.appendingPathComponent((reviewed ?? fixture) + ".facts.json")
         if ProcessInfo.processInfo.environment["RAMPART_WRITE_FACT_FIXTURES"] == "1" {
             try json.write(to: expected, atomically: true, encoding: .utf8)
         }
@@ -100,6 +100,25 @@ struct ProbeParserTests {
         #expect(facts.mounts?["/srv/rampart-lab-scratch"] == MountFact(source: "tmpfs", fstype: "tmpfs", options: "rw,nosuid,nodev,relatime,size=8192k"))
         #expect(facts.mounts?["/srv/data files"]?.readOnly == true, "octal escapes decoded, ro seen")
         #expect(facts.mounts?["/srv/not-mounted"] == nil && facts.mounts?.count == 2, "only the asked mount points, absent when not mounted")
+    }
+
+    @Test func everyVisibleMountWhenTheCatalogReadsFactsMounts() throws {
+        var catalog = Self.catalog([.mount(MountResource("/srv/rampart-lab-scratch", source: "tmpfs", fstype: "tmpfs"))])
+        catalog.factKeys = [TemplateFacts.mountsKey]
+        let facts = try Self.parse("web2-mounts", with: MountProbe.self, catalog, expected: "web2-mounts-listed")
+        let listed = try #require(facts.mountedFilesystems)
+        #expect(listed.first == TemplateFacts.MountedFilesystem(device: "overlay", path: "/", fstype: "overlay",
+                                                                options: ["rw", "relatime", "lowerdir=/var/cache/rampart/lab/base-9cd06e746955",
+                                                                          "upperdir=/var/lib/rampart-lab/hosts/web2/upper",
+                                                                          "workdir=/var/lib/rampart-lab/hosts/web2/work", "uuid=on"]))
+        #expect(Set(listed.map(\.path)).count == listed.count, "one entry per mount point")
+        #expect(listed.first { $0.path == "/run/host/os-release" }?.options.first == "rw", "the one on top")
+        #expect(listed.contains { $0.path == "/srv/data files" }, "octal escapes decoded")
+        #expect(facts.mounts?.count == 1, "the catalog's own mount point as before")
+        var plain = Self.catalog([])
+        #expect(MountProbe.section(for: plain) == nil)
+        plain.factKeys = [TemplateFacts.usersKey]
+        #expect(MountProbe.section(for: plain) == nil, "listed only when read")
     }
 
     @Test func kernelModulesInAContainerAreNotVisible() throws {

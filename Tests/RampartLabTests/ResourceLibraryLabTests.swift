@@ -49,12 +49,14 @@ enum ResourceLibraryLabChecks {
         cat /etc/modules-load.d/rampart-rampart_lab_dummy.conf /etc/modprobe.d/rampart-rampart_lab_dummy.conf
         /opt/rampart-lab-tool/bin/rampart-lab-tool; stat -c '%n %U %a' /opt/rampart-lab-tool/bin/rampart-lab-tool /var/cache/rampart-lab/by-control-node.tar.gz
         sha256sum /var/cache/rampart-lab/*.tar.gz
+        cd /srv/rampart-lab-keys && stat -c '%n %U:%G %a' id_ed25519 id_ed25519.pub id_ecdsa id_ecdsa.pub && ssh-keygen -lf id_ecdsa.pub | cut -d' ' -f1,4 && cut -d' ' -f3 id_ed25519.pub
         """)
         for expected in ["Environment=RAMPART_LAB=1", "masked", "active", "PASS_MAX_DAYS\t90", "ENCRYPT_METHOD YESCRYPT\n", "2\n# End of file", "ENABLED=\"true\"", "/etc/rampart-lab-when.conf", " 200 http://deb.debian.org/debian bookworm-backports/main amd64 Packages", "n=bookworm-backports", "*/5 * * * * root /bin/true", "@adm soft nproc 4096", "Europe/Paris\n", "\nSystemMaxUse=100M", "Value: /bin/more", "de_DE.utf8\nen_US.utf8", "LANG=en_US.UTF-8",
                          "tmpfs rw,", "size=8192k", "tmpfs /srv/rampart-lab-scratch tmpfs size=8m,mode=1777,nodev,nosuid 0 0",
                          "\nrampart_lab_dummy\n", "options rampart_lab_dummy numdummies=2", "rampart-lab-tool 1.0",
                          "/opt/rampart-lab-tool/bin/rampart-lab-tool root 755", "/var/cache/rampart-lab/by-control-node.tar.gz root 600",
-                         "\(tarballSHA256)  /var/cache/rampart-lab/by-control-node.tar.gz", "\(tarballSHA256)  /var/cache/rampart-lab/rampart-lab-tool-1.0.tar.gz"] {
+                         "\(tarballSHA256)  /var/cache/rampart-lab/by-control-node.tar.gz", "\(tarballSHA256)  /var/cache/rampart-lab/rampart-lab-tool-1.0.tar.gz",
+                         "id_ed25519 root:root 600\nid_ed25519.pub root:root 644\nid_ecdsa root:adm 640\nid_ecdsa.pub root:adm 644\n384 (ECDSA)\nrampart-lab@web2\n"] {
             applied.expect(state.contains(expected), "web2 lacks '\(expected)':\n\(state)")
         }
         applied.expect(!state.contains("yes"), "a unit still needs a daemon-reload:\n\(state)")
@@ -68,7 +70,7 @@ enum ResourceLibraryLabChecks {
         applied.expect(noop.stderr.contains("execs=1"), "the converged plan costs one exec: \(noop.stderr)")
         let umask = try EngineLabChecks.exec("db2", "stat -c '%a' /var/lib/mysql/master.info; systemctl show mariadb -p Environment -p NeedDaemonReload")
         applied.expect(umask.hasPrefix("640\n") && umask.contains("UMASK=0640") && umask.contains("NeedDaemonReload=no"), "db2: \(umask)")
-        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, ini, cron, pam_limits, timezone, alternatives, 2 locales + LANG, a tmpfs in fstab and mounted (its own daemon-reload), a kernel module's files, a tarball downloaded by the host (curl) and by the control node (cached), unpacked (strip 1, root-owned); re-plan empty, 1 exec; db2 master.info 0640")
+        applied.finish("web2: 2 units + timer, drop-in (cron restarted after 1 daemon-reload), mask, 3 line edits (1 at apply time), block, `when:` on facts, backports source + key (pinned) + pin with 1 apt-get update, ini, cron, pam_limits, timezone, alternatives, 2 locales + LANG, a tmpfs in fstab and mounted (its own daemon-reload), a kernel module's files, a tarball downloaded by the host (curl) and by the control node (cached), unpacked (strip 1, root-owned), an ed25519 and an ECDSA 384 key pair made on the host; re-plan empty, 1 exec; db2 master.info 0640")
 
         var drift = Scenario("resource library drift fixed")
         _ = try EngineLabChecks.exec("web2", """
@@ -81,6 +83,8 @@ enum ResourceLibraryLabChecks {
         umount /srv/rampart-lab-scratch; sed -i 's/size=8m,mode=1777/size=4m,mode=1777/' /etc/fstab
         rm /etc/modules-load.d/rampart-rampart_lab_dummy.conf /opt/rampart-lab-tool/bin/rampart-lab-tool
         echo tampered >> /var/cache/rampart-lab/by-control-node.tar.gz
+        cd /srv/rampart-lab-keys && ssh-keygen -lf id_ed25519.pub | cut -d' ' -f2 > /tmp/rampart-lab-fingerprint && rm id_ed25519.pub \
+          && rm id_ecdsa id_ecdsa.pub && ssh-keygen -q -t ecdsa -b 256 -N '' -f id_ecdsa </dev/null
         echo ok
         """)
         let planned = try rampart(["plan", "-i", labInventory, library, "--limit", "web2", "--detailed-exitcode"])
@@ -88,7 +92,9 @@ enum ResourceLibraryLabChecks {
                          "replace line", "insert at line", "update the block", "apt-get update (package sources changed)", "target /usr/share/zoneinfo/Asia/Tokyo → /usr/share/zoneinfo/Europe/Paris", "-*    hard nofile 1024", "+*    hard nofile 65535", "restart",
                          "update the fstab entry of /srv/rampart-lab-scratch", "+tmpfs /srv/rampart-lab-scratch tmpfs size=8m,mode=1777,nodev,nosuid 0 0",
                          "mount tmpfs (tmpfs)", "kernel_module:rampart_lab_dummy", "download again (the file's hash differs)",
-                         "unpack /var/cache/rampart-lab/rampart-lab-tool-1.0.tar.gz (/opt/rampart-lab-tool/bin/rampart-lab-tool is missing)"] {
+                         "unpack /var/cache/rampart-lab/rampart-lab-tool-1.0.tar.gz (/opt/rampart-lab-tool/bin/rampart-lab-tool is missing)",
+                         "public key /srv/rampart-lab-keys/id_ed25519.pub (missing) derived again from the private key",
+                         "ecdsa 256 → ecdsa 384: a new key pair"] {
             drift.expect(planned.stdout.contains(expected), "the drift plan lacks '\(expected)':\n\(planned.stdout)")
         }
         drift.expect(planned.status == 2, "plan exit \(planned.status)")
@@ -98,10 +104,13 @@ enum ResourceLibraryLabChecks {
         let fixed = try EngineLabChecks.exec("web2", """
         systemctl show cron -p Environment; systemctl is-enabled rampart-lab-never.service; grep -c 'nofile 65535' /etc/security/limits.conf
         findmnt -rn -o OPTIONS /srv/rampart-lab-scratch; /opt/rampart-lab-tool/bin/rampart-lab-tool; sha256sum < /var/cache/rampart-lab/by-control-node.tar.gz
+        cd /srv/rampart-lab-keys && [ "$(ssh-keygen -lf id_ed25519.pub | cut -d' ' -f2)" = "$(cat /tmp/rampart-lab-fingerprint)" ] && echo same-ed25519
+        ssh-keygen -lf id_ecdsa.pub | cut -d' ' -f1; ls /var/lib/rampart/backup/srv/rampart-lab-keys; rm -f /tmp/rampart-lab-fingerprint
         """)
         drift.expect(fixed.contains("RAMPART_LAB=1") && fixed.contains("masked") && fixed.contains("2\n") && fixed.contains("size=8192k")
-                     && fixed.contains("rampart-lab-tool 1.0") && fixed.contains(tarballSHA256), "web2 after the fix: \(fixed)")
-        drift.finish("drop-in, mask, 2 line edits, the block, fstab + an unmount, a module's file, a download and an unpacked file drifted by hand: planned with diffs, fixed, re-plan empty")
+                     && fixed.contains("rampart-lab-tool 1.0") && fixed.contains(tarballSHA256)
+                     && fixed.contains("same-ed25519\n384\nid_ecdsa\nid_ecdsa.pub\n"), "web2 after the fix: \(fixed)")
+        drift.finish("drop-in, mask, 2 line edits, the block, fstab + an unmount, a module's file, a download, an unpacked file, a lost public key (derived again, same key) and a key pair of another size (made again, the old one backed up) drifted by hand: planned with diffs, fixed, re-plan empty")
 
         var undo = Scenario("resource library taken back")
         let back = try rampart(["apply", "-i", labInventory, undone, "--yes", "--limit", "web2"])
@@ -122,9 +131,10 @@ enum ResourceLibraryLabChecks {
         let unmounted = try EngineLabChecks.exec("web2", """
         grep -c rampart-lab-scratch /etc/fstab; [ -e /srv/rampart-lab-scratch ] && echo there || echo gone
         ls /etc/modules-load.d /etc/modprobe.d | grep -c rampart-; ls /var/cache/rampart-lab | wc -l; [ -e /opt/rampart-lab-tool ] && echo tool || echo none
+        [ -e /srv/rampart-lab-keys ] && echo keys || echo no-keys
         true
         """)
-        undo.expect(unmounted == "0\ngone\n0\n0\nnone\n", "web2 after undo (fstab, mount point, module files, downloads, unpacked tool):\n\(unmounted)")
-        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, ini key removed, cron job and limit pruned, time zone back to UTC, pager back to less, LANG C.UTF-8, sysstat removed, the mount out of fstab and unmounted, the module's files, the downloads and the unpacked tool gone")
+        undo.expect(unmounted == "0\ngone\n0\n0\nnone\nno-keys\n", "web2 after undo (fstab, mount point, module files, downloads, unpacked tool):\n\(unmounted)")
+        undo.finish("units pruned, drop-in and mask absent (cron restarted without it), edits undone, source and pin removed, ini key removed, cron job and limit pruned, time zone back to UTC, pager back to less, LANG C.UTF-8, sysstat removed, the mount out of fstab and unmounted, the module's files, the downloads, the unpacked tool and the key pairs gone")
     }
 }

@@ -18,7 +18,7 @@ struct PlanningFixtureTests {
     @Test func thereIsAFixtureForEveryCommonKind() {
         for kind in ["package", "file", "directory", "symlink", "service", "user", "group", "sysctl", "command", "handler", "prune", "mysql", "firewall",
                      "systemd-unit", "line", "block", "when", "apt-repository", "ini", "cron", "alternatives", "locale",
-                     "mount", "kernel-module", "download", "archive"] {
+                     "mount", "kernel-module", "download", "archive", "ssh-keypair"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind + "-") }, "no fixture for \(kind)")
         }
     }
@@ -155,6 +155,26 @@ enum FixtureFacts {
                 return MountFact(source: p[0], fstype: p.count > 1 ? p[1] : "", options: p.count > 2 ? p[2] : "rw")
             }
         }
+        // `keypairs: { /etc/ssh/k: { type: ED25519, bits: 256, private: "root root 0600", public: "root root 0644",
+        // matches: true, unreadable: false } }` (a missing `public` is no .pub file); `keygen: false`: no ssh-keygen.
+        if let pairs = object["keypairs"] as? [String: [String: Any]] {
+            func file(_ text: Any?) -> FileFact? {
+                guard let p = (text as? String)?.split(separator: " ").map(String.init), p.count == 3 else { return nil }
+                return FileFact(kind: .regular, owner: p[0], group: p[1], mode: p[2], size: 400)
+            }
+            facts.sshKeyPairs = pairs.mapValues { value in
+                var fact = SSHKeyPairFact()
+                fact.privateKey = file(value["private"])
+                fact.publicKey = file(value["public"])
+                fact.type = value["type"] as? String
+                fact.bits = value["bits"] as? Int
+                fact.fingerprint = fact.type.map { _ in "SHA256:fixture" }
+                fact.publicMatches = value["matches"] as? Bool ?? (fact.publicKey != nil)
+                fact.unreadable = value["unreadable"] as? Bool ?? false
+                return fact
+            }
+        }
+        facts.sshKeygen = object["keygen"] as? Bool
         // `modules: [br_netfilter]` (the loaded ones), or `modules: hidden` (a container).
         if let modules = object["modules"] as? [String] { facts.kernelModules = KernelModuleFacts(visible: true, loaded: modules) }
         if object["modules"] as? String == "hidden" { facts.kernelModules = KernelModuleFacts(visible: false, loaded: []) }

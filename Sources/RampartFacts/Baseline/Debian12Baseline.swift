@@ -244,5 +244,19 @@ enum Debian12Baseline {
         "net.ipv4.ip_forward": "0",
         "fs.file-max": "9223372036854775807",
     ]
+    /// A Debian 12 server's mounts (a VM on one ext4 disk, as the installer leaves it): the lab's
+    /// containers show their own, so these are written down rather than generated.
+    static let mounts: [(String, String, String, String)] = [
+        ("sysfs", "/sys", "sysfs", "rw,nosuid,nodev,noexec,relatime"),
+        ("proc", "/proc", "proc", "rw,nosuid,nodev,noexec,relatime"),
+        ("udev", "/dev", "devtmpfs", "rw,nosuid,relatime,mode=755,inode64"),
+        ("devpts", "/dev/pts", "devpts", "rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=000"),
+        ("tmpfs", "/run", "tmpfs", "rw,nosuid,nodev,noexec,relatime,mode=755,inode64"),
+        ("/dev/vda1", "/", "ext4", "rw,relatime,errors=remount-ro"),
+        ("tmpfs", "/dev/shm", "tmpfs", "rw,nosuid,nodev,inode64"),
+        ("tmpfs", "/run/lock", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size=5120k,inode64"),
+        ("cgroup2", "/sys/fs/cgroup", "cgroup2", "rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot"),
+        ("mqueue", "/dev/mqueue", "mqueue", "rw,nosuid,nodev,noexec,relatime"),
+    ]
     static let motd = "\nThe programs included with the Debian GNU/Linux system are free software;\nthe exact distribution terms for each program are described in the\nindividual files in /usr/share/doc/*/copyright.\n\nDebian GNU/Linux comes with ABSOLUTELY NO WARRANTY, to the extent\npermitted by applicable law.\n"
 }

@@ -18,6 +18,13 @@ extension HostFacts {
                 TemplateFacts.LocalAccount(name: name, uid: user.0, gid: user.1, home: user.2, shell: user.3)
             }
         }
+        if catalog.factKeys.contains(TemplateFacts.mountsKey) {
+            facts.mountedFilesystems = Debian12Baseline.mounts.map {
+                TemplateFacts.MountedFilesystem(device: $0.0, path: $0.1, fstype: $0.2, options: $0.3.split(separator: ",").map(String.init))
+            }
+        }
+        // What a glob matches on a server not yet seen is unknown: it lists nothing offline.
+        if !catalog.factGlobs.isEmpty { facts.foundFiles = Dictionary(uniqueKeysWithValues: catalog.factGlobs.map { ($0, []) }) }
         for directory in ["/etc", "/srv", "/opt", "/var", "/var/lib", "/usr/local", "/home", "/root", "/tmp", "/run"] {
             facts.files[directory] = FileFact(kind: .directory, owner: "root", group: "root", mode: directory == "/tmp" ? "1777" : "0755", size: 4096)
         }

@@ -60,6 +60,12 @@ public struct MountResource: ResourceDescription {
         problem(options: options).map { ("`opts` of mount '\(path)' \($0)", "e.g. `opts: noatime,nodev,nosuid`") }
     }
 
+    /// The error of mount `path` whose `src` or `fstype` (`field`) fstab cannot hold (nil: fine).
+    public static func fieldError(_ field: String, _ value: String, of path: String) -> (message: String, hint: String)? {
+        guard value.isEmpty || (field == "fstype" && value.contains(where: \.isWhitespace)) || value.contains("\n") else { return nil }
+        return ("`\(field)` of mount '\(path)' is empty or holds a blank", "fstab's fields are single words")
+    }
+
     /// Why `options` is not an fstab options field (nil when it is).
     public static func problem(options: String) -> String? {
         if options.isEmpty { return "is empty (write `defaults`)" }
