@@ -1,5 +1,6 @@
 import Foundation
 import RampartBasics
+import RampartModel
 import Stencil
 import Yams
 
@@ -8,7 +9,7 @@ import Yams
 /// All deterministic; a secret keeps its marker through the ones that need its clear text.
 enum MoreFilters {
     static let names = ["dirname", "basename", "regex_replace", "regex_search", "combine", "difference", "ternary",
-                        "to_nice_yaml", "b64encode", "b64decode", "password_hash", "dict2items"]
+                        "to_nice_yaml", "b64encode", "b64decode", "password_hash", "dict2items", "version"]
 
     static func register(in ext: Extension, secrets: SecretTable) {
         ext.registerFilter("dirname") { value in
@@ -62,6 +63,17 @@ enum MoreFilters {
         ext.registerFilter("ternary") { (value: Any?, arguments: [Any?]) throws -> Any? in
             guard arguments.count == 2 else { throw TemplateSyntaxError("'ternary' takes two values: flag|ternary:\"yes\",\"no\"") }
             return truthy(value) ? arguments[0] : arguments[1]
+        }
+        // Ansible's version test as a filter, in Debian's order (`when:`'s `is version` too):
+        // {% if facts.packages['openssh-server']|default:'0'|version:'1:8.5','>=' %}
+        ext.registerFilter("version") { (value: Any?, arguments: [Any?]) throws -> Any? in
+            guard arguments.count == 2 else { throw TemplateSyntaxError("'version' takes a version and an operator: v|version:'1:8.5','>='") }
+            do {
+                return try DebianVersion.compare(TemplateFilters.stringValue(value), TemplateFilters.stringValue(arguments[0]),
+                                                 TemplateFilters.stringValue(arguments[1]))
+            } catch let failure as Condition.Failure {
+                throw TemplateSyntaxError("'version': \(failure.message)")
+            }
         }
         ext.registerFilter("dict2items") { value in
             guard let map = value as? [String: Any] else { throw TemplateSyntaxError("'dict2items' works on a map") }

@@ -84,12 +84,7 @@ struct FactsInTemplatesCatalogTests {
 /// Loops over what the host has: one resource per local account its facts list.
 struct FactLoopCatalogTests {
     @Test func everySystemAccountGetsTheNologinShell() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-loop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try "hosts:\n  web1: { address: 10.0.0.11 }\ngroups:\n  webservers: { hosts: [web1] }\n"
-            .write(to: folder.appendingPathComponent("inventory.yml"), atomically: true, encoding: .utf8)
-        try """
+        let (project, folder) = try Self.project("""
         name: hardening
         roles:
           accounts:
@@ -101,9 +96,8 @@ struct FactLoopCatalogTests {
                 when: item.uid >= 1 and item.uid < 1000 and item.name not in login_accounts
         plays:
           - { name: base, hosts: webservers, roles: [accounts] }
-        """.write(to: folder.appendingPathComponent("playbooks/site.yml"), atomically: true, encoding: .utf8)
-        let project = try Project.load(inventory: folder.appendingPathComponent("inventory.yml").path,
-                                       playbook: folder.appendingPathComponent("playbooks/site.yml").path)
+        """)
+        defer { try? FileManager.default.removeItem(at: folder) }
         // Before the facts are gathered: no accounts known, no copies — but the catalog says it read them.
         let first = try #require(try project.compile()["web1"])
         #expect(first.resources.isEmpty && first.templateFacts != nil && first.factKeys == ["users"])

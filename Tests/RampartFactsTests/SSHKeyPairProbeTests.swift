@@ -17,7 +17,8 @@ final class SSHKeyPairProbeTests: Sendable {
         let made = LocalShell.run("""
         cd \(Sh.q(folder)) && ssh-keygen -q -t ed25519 -N '' -C one -f ed </dev/null && ssh-keygen -q -t ecdsa -b 384 -N '' -f ec </dev/null \
           && ssh-keygen -q -t ed25519 -N '' -f other </dev/null && cp other.pub ec.pub \
-          && ssh-keygen -q -t ed25519 -N 'secret phrase' -f locked </dev/null && ssh-keygen -q -t rsa -b 2048 -N '' -f rsa </dev/null && rm rsa.pub
+          && ssh-keygen -q -t ed25519 -N 'secret phrase' -f locked </dev/null && ssh-keygen -q -t rsa -b 2048 -N '' -f rsa </dev/null && rm rsa.pub \
+          && ssh-keygen -q -t ed25519 -N '' -f shared </dev/null && chmod 0640 shared
         """)
         try #require(made.status == 0, "ssh-keygen is needed (Debian: openssh-client)")
     }
@@ -25,7 +26,7 @@ final class SSHKeyPairProbeTests: Sendable {
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     @Test func whatEachPrivateKeyIsAndWhetherItsPublicHalfMatches() throws {
-        let names = ["ed", "ec", "locked", "rsa", "none"]
+        let names = ["ed", "ec", "locked", "rsa", "shared", "none"]
         let catalog = HostCatalog(host: "h1", address: "127.0.0.1",
                                   resources: names.map { Resource(.sshKeypair(SSHKeyPairResource(folder + "/" + $0))) })
         let batch = ProbeBatch(catalog: catalog)
@@ -42,6 +43,8 @@ final class SSHKeyPairProbeTests: Sendable {
         #expect(pairs[folder + "/locked"]?.unreadable == true && pairs[folder + "/locked"]?.type == nil, "a passphrase is never asked for")
         #expect(pairs[folder + "/rsa"]?.type == "RSA" && pairs[folder + "/rsa"]?.bits == 2048 && pairs[folder + "/rsa"]?.publicKey == nil)
         #expect(pairs[folder + "/none"] == SSHKeyPairFact(), "no key: nothing known")
+        #expect(pairs[folder + "/shared"]?.type == "ED25519" && pairs[folder + "/shared"]?.publicMatches == true,
+                "a key its owner shares with a group (0640), which ssh-keygen refuses to open itself")
         #expect(!output.contains("PRIVATE KEY"), "the private key's bytes never leave the host")
     }
 }

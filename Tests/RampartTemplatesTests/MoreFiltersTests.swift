@@ -37,6 +37,15 @@ struct MoreFiltersTests {
         #expect(try render("{{ over|to_nice_yaml }}", v).redacted == "b: 2\nnested:\n  y: 2\n")
     }
 
+    @Test func versionsInDebiansOrder() throws {
+        let v: [String: Value] = ["ssh": .string("1:9.2p1-2+deb12u3"), "old": .string("1:8.4p1-5+deb11u3"), "maria": .string("1:10.11.6-0+deb12u1")]
+        let pick = "{% if ssh|version:'1:8.5','>=' %}pq{% else %}classic{% endif %} {% if old|version:'1:8.5','>=' %}pq{% else %}classic{% endif %}"
+        #expect(try render(pick, v).redacted == "pq classic", "an sshd template that picks algorithms by OpenSSH's version")
+        #expect(try render("{{ maria|version:'1:10.5.9','ge' }} {{ maria|version:'1:10.11.6~','<' }}", v).redacted == "true false")
+        #expect(throws: DiagnosticError.self) { try render("{{ ssh|version:'9','~>' }}", v) }
+        #expect(throws: DiagnosticError.self) { try render("{{ ssh|version:'9' }}", v) }
+    }
+
     @Test func base64KeepsASecretSecret() throws {
         #expect(try render("{{ t|b64encode }}", ["t": .string("hello")]).redacted == "aGVsbG8=")
         #expect(try render("{{ t|b64decode }}", ["t": .string("aGVsbG8=")]).redacted == "hello")

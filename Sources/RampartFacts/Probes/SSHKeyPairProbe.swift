@@ -3,8 +3,17 @@ import RampartModel
 /// The key pairs the catalog names: both files' metadata, and what the private key itself is
 /// (its public half derived by `ssh-keygen -y`, then listed: bits, fingerprint, type) — never
 /// the key's bytes. An empty passphrase is given so that a protected key fails instead of asking.
-enum SSHKeyPairProbe: FactProbe {
-    static func section(for catalog: HostCatalog) -> ProbeSection? {
+public enum SSHKeyPairProbe: FactProbe {
+    /// Shell printing the public half of the private key at `quotedPath`, derived by the host's
+    /// ssh-keygen. The key goes through a pipe because ssh-keygen refuses to read a key file its
+    /// owner shares with a group (0640, for a service's group), and an empty passphrase is given
+    /// so that a protected key fails instead of asking. The planner's steps use it too.
+    public static func publicHalf(_ quotedPath: String) -> String {
+        "cat \(quotedPath) 2>/dev/null | ssh-keygen -y -P '' -f /dev/stdin 2>/dev/null"
+    }
+
+
+    public static func section(for catalog: HostCatalog) -> ProbeSection? {
         let keys = catalog.resources.compactMap { r -> SSHKeyPairResource? in if case .sshKeypair(let k) = r.spec { k } else { nil } }
         guard !keys.isEmpty else { return nil }
         var script = "command -v ssh-keygen >/dev/null 2>&1 && printf 'k|1\\n'\n"
@@ -13,7 +22,7 @@ enum SSHKeyPairProbe: FactProbe {
             script += ProbeLines.find("\(p) \(pub)") + "\n"
             script += """
             if [ -f \(p) ]; then
-              y=$(ssh-keygen -y -P '' -f \(p) 2>/dev/null </dev/null | head -n 1)
+              y=$(\(publicHalf(p)) | head -n 1)
               if [ -n "$y" ]; then
                 printf 'L|\(index)|%s\\n' "$(printf '%s\\n' "$y" | ssh-keygen -l -f - 2>/dev/null)"
                 [ -f \(pub) ] && [ "$(printf '%s\\n' "$y" | cut -d' ' -f1,2)" = "$(head -n 1 \(pub) | cut -d' ' -f1,2)" ] && printf 'M|\(index)\\n'

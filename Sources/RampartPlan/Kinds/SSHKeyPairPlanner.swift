@@ -28,7 +28,8 @@ enum SSHKeyPairPlanner {
             return []
         }
         let wanted = "\(k.wantedBits) (\(k.type.listed))"
-        let listed = "[ \"$(ssh-keygen -y -P '' -f \(p) 2>/dev/null </dev/null | ssh-keygen -l -f - 2>/dev/null | awk '{print $1, $NF}')\" = \(Script.q(wanted)) ]"
+        let publicHalf = SSHKeyPairProbe.publicHalf(p)
+        let listed = "[ \"$(\(publicHalf) | ssh-keygen -l -f - 2>/dev/null | awk '{print $1, $NF}')\" = \(Script.q(wanted)) ]"
         let keygen = ["rm -f \(pub)",
                       "ssh-keygen -q -t \(k.type.rawValue)" + (k.type == .ed25519 ? "" : " -b \(k.wantedBits)") + " -N ''"
                           + (k.comment.map { " -C \(Script.q($0))" } ?? "") + " -f \(p) </dev/null"]
@@ -47,9 +48,9 @@ enum SSHKeyPairPlanner {
         let remakesPublic = fact.publicKey == nil || !fact.publicMatches
         if remakesPublic {
             let why = fact.publicKey == nil ? "missing" : "not the private key's"
-            let derive = "ssh-keygen -y -P '' -f \(p) </dev/null > \(pub).rampart-tmp && mv -f \(pub).rampart-tmp \(pub)"
+            let derive = "\(publicHalf) > \(pub).rampart-tmp && [ -s \(pub).rampart-tmp ] && mv -f \(pub).rampart-tmp \(pub)"
             steps.append(Step([id], .update, summary: "public key \(k.publicPath) (\(why)) derived again from the private key",
-                              script: Script.make(converged: "[ -f \(pub) ] && [ \"$(ssh-keygen -y -P '' -f \(p) 2>/dev/null </dev/null | cut -d' ' -f1,2)\" = \"$(head -n 1 \(pub) | cut -d' ' -f1,2)\" ]",
+                              script: Script.make(converged: "[ -f \(pub) ] && [ \"$(\(publicHalf) | cut -d' ' -f1,2)\" = \"$(head -n 1 \(pub) | cut -d' ' -f1,2)\" ]",
                                                   change: ([derive] + settle).joined(separator: "\n"))))
         }
         // Owner and modes of both files (a public half made again above gets them there).
