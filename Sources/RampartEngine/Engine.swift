@@ -143,11 +143,10 @@ public struct Engine: Sendable {
         var run = run
         let (plan, diagnostics, payloads) = HostPlanner.planWithPayloads(catalog: run.catalog, facts: facts, certificates: run.certificates)
         run.payloads = payloads
-        if let first = diagnostics.firstIndex(where: { $0.severity == .error }) {
-            var others = diagnostics
-            run.error = others.remove(at: first)
-            run.warnings = others
-        }
+        // The first error is the host's; the rest (more errors, the planner's warnings) are shown beside it.
+        var others = diagnostics
+        if let first = others.firstIndex(where: { $0.severity == .error }) { run.error = others.remove(at: first) }
+        run.warnings = others
         run.plan = plan
         return run
     }

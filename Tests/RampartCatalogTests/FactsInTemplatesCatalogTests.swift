@@ -154,6 +154,10 @@ struct FactLoopCatalogTests {
         let first = try #require(try project.compile()["web1"])
         #expect(first.resources.map(\.id.description) == ["file:/etc/motd"])
         #expect(first.factGlobs == ["/etc/at.*", "/etc/cron*"] && first.factKeys == ["glob"] && first.templateFacts != nil)
+        // Offline nothing is known of the host's files: said, not hidden.
+        let (_, offline) = HostPlanner.plan(catalog: first, facts: .freshDebian12(for: first))
+        #expect(offline.map(\.description) == ["web1: warning: facts.glob['/etc/at.*'] lists nothing offline: what it matches is known after apply",
+                                                "web1: warning: facts.glob['/etc/cron*'] lists nothing offline: what it matches is known after apply"])
         var facts = TemplateFacts.baseline
         facts.glob = ["/etc/cron*": Self.cronFiles, "/etc/at.*": []]
         let web1 = try project.compile(host: "web1", facts: facts)

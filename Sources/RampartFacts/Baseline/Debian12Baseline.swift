@@ -244,6 +244,13 @@ enum Debian12Baseline {
         "net.ipv4.ip_forward": "0",
         "fs.file-max": "9223372036854775807",
     ]
+    /// The host keys openssh-server's installation makes (`ssh-keygen -A`): type and bits.
+    static let hostKeys: [String: (String, Int)] = [
+        "/etc/ssh/ssh_host_ed25519_key": ("ED25519", 256),
+        "/etc/ssh/ssh_host_ecdsa_key": ("ECDSA", 256),
+        "/etc/ssh/ssh_host_rsa_key": ("RSA", 3072),
+    ]
+
     /// A Debian 12 server's mounts (a VM on one ext4 disk, as the installer leaves it): the lab's
     /// containers show their own, so these are written down rather than generated.
     static let mounts: [(String, String, String, String)] = [

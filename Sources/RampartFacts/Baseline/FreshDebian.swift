@@ -24,6 +24,18 @@ extension HostFacts {
             }
         }
         // What a glob matches on a server not yet seen is unknown: it lists nothing offline.
+        // openssh-server made the host keys when it was installed (fingerprints unknown).
+        for resource in catalog.resources {
+            guard case .sshKeypair(let pair) = resource.spec else { continue }
+            var fact = SSHKeyPairFact()
+            if let (type, bits) = Debian12Baseline.hostKeys[pair.path] {
+                fact.privateKey = FileFact(kind: .regular, owner: "root", group: "root", mode: "0600", size: 0)
+                fact.publicKey = FileFact(kind: .regular, owner: "root", group: "root", mode: "0644", size: 0)
+                (fact.type, fact.bits, fact.publicMatches) = (type, bits, true)
+            }
+            facts.sshKeyPairs = (facts.sshKeyPairs ?? [:]).merging([pair.path: fact]) { _, new in new }
+            facts.sshKeygen = true
+        }
         if !catalog.factGlobs.isEmpty { facts.foundFiles = Dictionary(uniqueKeysWithValues: catalog.factGlobs.map { ($0, []) }) }
         for directory in ["/etc", "/srv", "/opt", "/var", "/var/lib", "/usr/local", "/home", "/root", "/tmp", "/run"] {
             facts.files[directory] = FileFact(kind: .directory, owner: "root", group: "root", mode: directory == "/tmp" ? "1777" : "0755", size: 4096)
