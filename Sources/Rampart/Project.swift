@@ -44,16 +44,20 @@ public struct Project: Sendable {
 
     /// Each selected host's desired resources; throws `DiagnosticError` with every problem.
     /// Templates see each host's `facts` as given (the baseline for a host not given).
-    public func compile(limit: String? = nil, facts: [String: TemplateFacts] = [:]) throws -> Catalog {
-        try CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
-            .compile(selection: limit.map { HostSelection($0) }, facts: facts)
+    /// `offline`: for review before the servers (and the lab's key) exist — see
+    /// `CatalogCompiler.publicKeyMayBeMissing`.
+    public func compile(limit: String? = nil, facts: [String: TemplateFacts] = [:], offline: Bool = false) throws -> Catalog {
+        var compiler = CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
+        compiler.publicKeyMayBeMissing = offline
+        return try compiler.compile(selection: limit.map { HostSelection($0) }, facts: facts)
     }
 
     /// One host's catalog compiled with these facts (what the engine asks for when the host's
     /// gathered facts differ from those its catalog was compiled with).
-    public func compile(host: String, facts: TemplateFacts) throws -> HostCatalog {
-        let catalog = try CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
-            .compile(selection: HostSelection(host), facts: [host: facts])
+    public func compile(host: String, facts: TemplateFacts, offline: Bool = false) throws -> HostCatalog {
+        var compiler = CatalogCompiler(inventory: inventory, playbook: playbook, templates: templates)
+        compiler.publicKeyMayBeMissing = offline
+        let catalog = try compiler.compile(selection: HostSelection(host), facts: [host: facts])
         guard let compiled = catalog[host] else {
             throw DiagnosticError(.error("host \(host) has no catalog", host: host))
         }

@@ -17,6 +17,12 @@ public struct CatalogCompiler {
     public let playbook: Playbook
     public let templates: TemplateLibrary
 
+    /// Offline (`validate`, `plan --offline`): a login key whose public half (KEY.pub) does not
+    /// exist yet — the lab's before `lab up` — makes `ssh_public_key` known after apply, with a
+    /// warning, instead of an error. Never when planning for real hosts: a placeholder must not
+    /// reach an authorized_keys file.
+    public var publicKeyMayBeMissing = false
+
     public init(inventory: Inventory, playbook: Playbook, templates: TemplateLibrary) {
         self.inventory = inventory
         self.playbook = playbook
@@ -46,7 +52,7 @@ public struct CatalogCompiler {
         }
         checkHostOrder(catalogs, &problems)
         if problems.hasErrors { throw DiagnosticError(problems.merged) }
-        return Catalog(hosts: catalogs)
+        return Catalog(hosts: catalogs, warnings: problems.merged.filter { $0.severity == .warning })
     }
 
     /// Each play's hosts; a pattern matching nothing is an error.

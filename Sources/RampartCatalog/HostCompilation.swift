@@ -11,8 +11,12 @@ struct HostCompilation {
     let renderer: TemplateRenderer
     /// The public half of the key Rampart logs in with (`KEY.pub` beside it), for a role that
     /// authorizes it for a deploy user; undefined (a strict-template error where used) without
-    /// one. Read once per host, not per role.
+    /// one — or, offline, a placeholder known after apply (`awaitingPublicKey`). Read once per
+    /// host, not per role.
     let sshPublicKey: String?
+    /// Offline, the key whose public half does not exist yet (`ssh_public_key` is a placeholder).
+    let pendingPublicKey: String?
+    static let publicKeyVariable = "ssh_public_key"
     /// What `facts.…` reads in templates, defaults and fields.
     let facts: TemplateFacts
     private(set) var diagnostics: [Diagnostic] = []
@@ -26,7 +30,8 @@ struct HostCompilation {
     private var loopReadFacts = false
     /// Whether anything compiled for this host read `facts`.
     private var hostReadFacts = false
-    /// Resources whose `when:` is false on this host: a reference to one is no error.
+    /// Resources whose `when:` is false on this host, or that failed to render (reported there):
+    /// a reference to one is no error.
     private var skipped: Set<ResourceID> = []
 
     init(host: Host, compiler: CatalogCompiler, shared: SharedVariables, renderer: TemplateRenderer, facts: TemplateFacts) {
@@ -35,9 +40,16 @@ struct HostCompilation {
         self.compiler = compiler
         self.shared = shared
         self.renderer = renderer
-        self.sshPublicKey = compiler.inventory.connection(for: host).key
-            .flatMap { try? String(contentsOfFile: $0 + ".pub", encoding: .utf8) }
+        let key = compiler.inventory.connection(for: host).key
+        let publicKey = key.flatMap { try? String(contentsOfFile: $0 + ".pub", encoding: .utf8) }
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if publicKey == nil, let key, compiler.publicKeyMayBeMissing {
+            pendingPublicKey = key
+            sshPublicKey = "(the public half of \(key), known after apply: \(key).pub does not exist yet)"
+        } else {
+            pendingPublicKey = nil
+            sshPublicKey = publicKey
+        }
     }
 
     mutating func compile(plays: [Play], playHosts: [String: [String]]) -> HostCatalog {
@@ -84,9 +96,11 @@ struct HostCompilation {
                 }
                 applied[role.name] = roleUse
                 _ = renderer.takeFactsRead()
+                _ = renderer.takeRootsRead()
                 guard let variables = variables(for: role, use: roleUse, inventoryVars: inventoryVars) else { continue }
                 // Defaults or parameters built from facts: every resource of the role depends on them.
                 let roleReadsFacts = renderer.takeFactsRead()
+                let roleReadsKey = renderer.takeRootsRead().contains(Self.publicKeyVariable)
                 if let useCondition, decide(useCondition, variables, useOrigin) == nil {
                     // False here (or wrong): none of the role's resources.
                     for declared in role.resources { skipped.insert(declared.id) }
@@ -110,8 +124,18 @@ struct HostCompilation {
                         when = residual == .literal(.bool(true)) ? nil : residual
                     }
                     variablesReadFacts = false
+                    _ = renderer.takeRootsRead()
                     guard let typed = resolveTemplatedFields(declared, itemVariables, role: role, use: roleUse),
-                          var resource = render(typed, variables: itemVariables) else { continue }
+                          var resource = render(typed, variables: itemVariables) else {
+                        // Reported where it failed; whatever refers to it is not a second error.
+                        if let name = try? renderer.render(string: declared.id.name, variables: itemVariables, origin: nil).plainText {
+                            skipped.insert(ResourceID(declared.id.kind, name))
+                        }
+                        continue
+                    }
+                    if pendingPublicKey != nil, roleReadsKey || renderer.takeRootsRead().contains(Self.publicKeyVariable) {
+                        catalog.awaitingPublicKey.append(resource.id)
+                    }
                     if roleReadsFacts || copiesReadFacts || renderer.takeFactsRead() || variablesReadFacts {
                         catalog.factDependent.append(resource.id)
                     }
@@ -131,6 +155,10 @@ struct HostCompilation {
           }
         }
         catalog.resources = ordered(resources)
+        if let key = pendingPublicKey, !catalog.awaitingPublicKey.isEmpty {
+            diagnostics.append(.warning("\(key).pub does not exist yet: ssh_public_key (read by \(catalog.awaitingPublicKey.count == 1 ? catalog.awaitingPublicKey[0].description : "\(catalog.awaitingPublicKey.count) resources")) is known after apply",
+                                        hint: "`rampart lab up` makes the lab's key; for a key of your own: ssh-keygen -y -f \(key) > \(key).pub"))
+        }
         // Even when nothing came of it (a loop over facts that made no copy here), facts were read.
         if hostReadFacts || !catalog.factDependent.isEmpty { catalog.templateFacts = facts }
         catalog.factPackages = renderer.takePackagesRead().sorted()

@@ -28,6 +28,9 @@ public struct HostCatalog: Sendable, Hashable, Codable {
     public var factKeys: [String] = []
     /// The globs `facts.glob['GLOB']` reads, sorted: the facts exec lists what each matches.
     public var factGlobs: [String] = []
+    /// Offline, before the login key's public half exists: the resources rendered with a
+    /// placeholder for `ssh_public_key` (their content is known after apply).
+    public var awaitingPublicKey: [ResourceID] = []
 
     public init(host: String, playbook: String = "default", address: String, stages: [Stage] = [], resources: [Resource] = [],
                 aptProxy: String? = nil, assertions: [Assertion] = []) {
@@ -109,8 +112,13 @@ public struct Rolling: Sendable, Hashable, Codable {
 /// Every selected host's catalog: what the planner compares with each host's facts.
 public struct Catalog: Sendable, Hashable, Codable {
     public var hosts: [HostCatalog]
+    /// What compiling found worth saying that is no error (each once, with the hosts it concerns).
+    public var warnings: [Diagnostic] = []
 
-    public init(hosts: [HostCatalog]) { self.hosts = hosts }
+    public init(hosts: [HostCatalog], warnings: [Diagnostic] = []) {
+        self.hosts = hosts
+        self.warnings = warnings
+    }
 
     public subscript(host: String) -> HostCatalog? { hosts.first { $0.host == host } }
 }

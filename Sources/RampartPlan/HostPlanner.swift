@@ -61,19 +61,7 @@ public enum HostPlanner {
             let note = "planned if `\(condition)` holds, which is known after apply"
             steps[index].note = steps[index].note.map { $0 + "; " + note } ?? note
         }
-        // Offline, templates that read facts were rendered with the baseline's: say so.
-        if facts.assumed, let used = catalog.templateFacts {
-            let dependent = Set(catalog.factDependent)
-            for index in steps.indices where steps[index].resources.contains(where: dependent.contains) {
-                let note = "rendered with assumed facts (\(used.summary)); the host's are known after apply"
-                steps[index].note = steps[index].note.map { $0 + "; " + note } ?? note
-            }
-            // A glob's matches on a server not yet seen are unknown: its loops made no copies.
-            for glob in catalog.factGlobs {
-                context.diagnostics.append(.warning("facts.glob['\(glob)'] lists nothing offline: what it matches is known after apply",
-                                                    host: catalog.host))
-            }
-        }
+        if facts.assumed { noteWhatOfflineAssumed(&steps, catalog, &context) }
 
         let desired = catalog.resources.map(\.id.description)
         let manifest = desired == facts.manifest.map(\.id) ? nil : desired
@@ -88,6 +76,25 @@ public enum HostPlanner {
             plan.editMarkers = markers.isEmpty ? nil : markers
         }
         return (plan, context.diagnostics, context.secretPayloads)
+    }
+
+    /// Offline, what the plan could not know is said: templates that read facts were rendered with
+    /// the baseline's, a placeholder stood for a login key not made yet, a glob listed nothing.
+    static func noteWhatOfflineAssumed(_ steps: inout [Step], _ catalog: HostCatalog, _ context: inout PlanContext) {
+        func note(_ resources: [ResourceID], _ text: String) {
+            let set = Set(resources)
+            for index in steps.indices where steps[index].resources.contains(where: set.contains) {
+                steps[index].note = steps[index].note.map { $0 + "; " + text } ?? text
+            }
+        }
+        if let used = catalog.templateFacts {
+            note(catalog.factDependent, "rendered with assumed facts (\(used.summary)); the host's are known after apply")
+        }
+        note(catalog.awaitingPublicKey, "the login key's public half (ssh_public_key) is known after apply")
+        for glob in catalog.factGlobs {
+            context.diagnostics.append(.warning("facts.glob['\(glob)'] lists nothing offline: what it matches is known after apply",
+                                                host: catalog.host))
+        }
     }
 
     static func plan(_ resource: Resource, _ context: inout PlanContext) -> [Step] {

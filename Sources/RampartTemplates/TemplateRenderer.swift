@@ -24,6 +24,8 @@ public final class TemplateRenderer {
     private let secrets = SecretTable()
     /// Whether a render since the last `takeFactsRead()` read the `facts` variable.
     private var factsRead = false
+    /// The variables (by root name) renders read, since the last `takeRootsRead()`.
+    private var rootsRead: Set<String> = []
     /// Packages whose installed versions renders read (`facts.packages['NAME']`), since the last `takePackagesRead()`.
     private var packagesRead: Set<String> = []
     /// Keys under `facts` renders read, since the last `takeFactKeysRead()`.
@@ -53,6 +55,12 @@ public final class TemplateRenderer {
     public func takeFactKeysRead() -> Set<String> {
         defer { factKeysRead = [] }
         return factKeysRead
+    }
+
+    /// The variables (by root name) renders read since the last call (and forgets them).
+    public func takeRootsRead() -> Set<String> {
+        defer { rootsRead = [] }
+        return rootsRead
     }
 
     /// The globs renders read the matches of since the last call (and forgets them).
@@ -113,6 +121,7 @@ public final class TemplateRenderer {
         var strict = StrictCheck(library: library, variables: variables, knownFilters: Self.filterNames)
         strict.check(tokens: template.tokens, locate: locate)
         if strict.roots.contains(Self.factsVariable) { factsRead = true }
+        rootsRead.formUnion(strict.roots)
         packagesRead.formUnion(strict.factPackages)
         factKeysRead.formUnion(strict.factKeys)
         factGlobsRead.formUnion(strict.factGlobs)

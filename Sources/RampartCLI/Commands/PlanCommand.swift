@@ -57,7 +57,7 @@ struct PlanCommand: AsyncParsableCommand {
                                          hint: "plan against the real hosts (without --offline) to save a plan"))
         }
         let started = Monotonic.now()
-        let engine = EngineWiring.engine(for: project, inventoryPath: inventory, forks: forks)
+        let engine = EngineWiring.engine(for: project, inventoryPath: inventory, forks: forks, offline: offline)
         var runs = offline ? engine.assumeFresh(catalog) : await engine.gather(catalog, lock: nil)
         do { runs = Engine.planned(try engine.withCertificates(runs)) } catch {
             await engine.close(runs)

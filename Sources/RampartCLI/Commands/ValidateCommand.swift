@@ -31,7 +31,9 @@ struct ValidateCommand: ParsableCommand {
         var catalog: Catalog?
         do {
             let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
-            catalog = try project.compile()
+            // Offline by nature: checked before the servers (and the lab's key) exist.
+            catalog = try project.compile(offline: true)
+            diagnostics = catalog?.warnings ?? []
         } catch let error as DiagnosticError {
             diagnostics = error.diagnostics
         }

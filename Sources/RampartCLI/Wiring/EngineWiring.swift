@@ -10,18 +10,18 @@ import RampartPlan
 /// The engine as the command line runs it: hosts reached over SSH, certificates from the
 /// control node's internal CA.
 enum EngineWiring {
-    static func engine(for project: Project, inventoryPath: String, forks: Int, lockTimeout: Double = 300) -> Engine {
+    static func engine(for project: Project, inventoryPath: String, forks: Int, lockTimeout: Double = 300, offline: Bool = false) -> Engine {
         let inventory = project.inventory
         let factory = ConnectionFactory(inventory: inventory)
         var engine = Engine(inventory: inventory, connect: { host in try await factory.connect(host) },
                             issueCertificates: issuer(for: inventory), forks: forks, lockTimeout: lockTimeout)
-        engine.recompile = recompiler(project)
+        engine.recompile = recompiler(project, offline: offline)
         engine.factsCache = TemplateFactsCache(inventoryPath: inventoryPath)
         return engine
     }
 
-    static func recompiler(_ project: Project) -> CatalogRecompiler {
-        { catalog, facts in try project.compile(host: catalog.host, facts: facts) }
+    static func recompiler(_ project: Project, offline: Bool = false) -> CatalogRecompiler {
+        { catalog, facts in try project.compile(host: catalog.host, facts: facts, offline: offline) }
     }
 
     /// The project's catalog, hosts whose templates read facts compiled with those they had at
@@ -29,7 +29,9 @@ enum EngineWiring {
     static func catalog(_ project: Project, inventoryPath: String, limit: String?, offline: Bool = false) throws -> Catalog {
         // Compiled with them at once (a host that reads no facts ignores its entry): no second compile.
         let cached = offline ? [:] : TemplateFactsCache(inventoryPath: inventoryPath).all()
-        return try project.compile(limit: limit, facts: cached)
+        let catalog = try project.compile(limit: limit, facts: cached, offline: offline)
+        for warning in catalog.warnings { Diagnostics.print(warning) }
+        return catalog
     }
 
     /// Issues (or reuses) every internal-CA certificate a host's catalog asks for; the CA is
