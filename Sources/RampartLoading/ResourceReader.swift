@@ -11,6 +11,9 @@ struct ResourceReader {
     var deferTemplates = true
 
     static let commonKeys = ["requires", "subscribes", "loop", "when"]
+    /// Kinds whose `state: absent` needs none of their required fields (a replication that is a
+    /// primary names no source; a pin, cron job or limit taken away needs no value).
+    static let absentNeedsNoFields: Set<ResourceKind> = [.replication, .aptPreference, .cron, .pamLimits]
     static let kindKeys: [ResourceKind: [String]] = [
         .package: ["state", "version", "install_recommends"],
         .file: ["content", "template", "copy_from", "owner", "group", "mode", "validate", "replace", "state"],
@@ -52,6 +55,17 @@ struct ResourceReader {
         .alternatives: ["path"], .download: ["url", "sha256"], .archive: ["src"],
     ]
 
+    /// What each field of `kind` is, learnt by running the kind's own reader over a declaration
+    /// with no fields (one source of truth for the loader and the JSON Schema).
+    static func fieldTypes(of kind: ResourceKind) -> [String: FieldType] {
+        let reader = ResourceReader(source: YAMLSource(path: "(schema)", text: ""))
+        let fields = Fields(source: reader.source, fields: [:], what: kind.rawValue, anchor: Node("NAME"), deferring: true)
+        let recorder = FieldRecorder()
+        fields.recorder = recorder
+        _ = reader.spec(kind, "NAME", fields)
+        return recorder.types
+    }
+
     func resource(_ node: Node) -> Resource? {
         guard case .mapping(let mapping) = node else {
             source.error("a resource must be a mapping like `package: nginx`", hint: "found \(YAMLSource.describe(node))", node: node)
@@ -90,7 +104,7 @@ struct ResourceReader {
         let what = "\(kind.rawValue) '\(name)'"
         var missing = false
         // A replication `state: absent` (this server is a primary) names no source; a pin taken away no pin.
-        let absent = [.replication, .aptPreference, .cron, .pamLimits].contains(kind) && fields["state"]?.string == "absent"
+        let absent = Self.absentNeedsNoFields.contains(kind) && fields["state"]?.string == "absent"
         for field in absent ? [] : Self.required[kind] ?? [] where fields[field] == nil {
             source.error("\(what) needs `\(field):`", hint: "add `\(field): …` to it", node: nameNode)
             missing = true
@@ -159,7 +173,7 @@ struct ResourceReader {
         case .service:
             return .service(ServiceResource(name, state: f.choice("state", ServiceResource.State.self) ?? .running,
                                             // `enabled: null` leaves the boot setting alone (static units).
-                                            enabled: f.fields["enabled"] == nil ? true : f.fields["enabled"]?.null != nil ? nil : f.bool("enabled"),
+                                            enabled: f.nullableBool("enabled", absent: true),
                                             refresh: f.choice("refresh", ServiceResource.Refresh.self) ?? .restart))
         case .user:
             return .user(UserResource(name, uid: f.int("uid", 0...4_294_967_294), group: f.string("group"),
@@ -184,7 +198,7 @@ struct ResourceReader {
                 f.error("firewall_rule '\(name)' needs `port:` or `ports:`", hint: "e.g. `port: 443`", field: nil)
             }
             return .firewallRule(FirewallRuleResource(name, ports: ports, proto: f.choice("proto", FirewallResource.TransportProtocol.self) ?? .tcp,
-                                                      from: f.fields["from"] == nil ? ["any"] : f.strings("from")))
+                                                      from: f.strings("from", absent: ["any"])))
         case .mysqlDatabase:
             return .mysqlDatabase(MySQLDatabaseResource(name, charset: f.string("charset") ?? "utf8mb4",
                                                         collation: f.string("collation"),
@@ -229,10 +243,7 @@ struct ResourceReader {
             return aptRepository(name, f)
         case .ini:
             let state = f.choice("state", Presence.self) ?? .present
-            let value = f.fields["value"].flatMap { node -> SensitiveText? in
-                if case .scalar = node, node.tag.description != "!env" { return f.scalarText("value").map { SensitiveText($0) } }
-                return f.sensitive("value")
-            }
+            let value = f.sensitiveScalar("value")
             if state == .present && value == nil {
                 f.error("ini '\(name)' needs `value:`", hint: "or `state: absent` to remove the key", field: nil)
             }
@@ -313,7 +324,7 @@ struct ResourceReader {
             }
             return .pamLimits(limit)
         case .aptPreference:
-            return .aptPreference(AptPreferenceResource(name, packages: f.fields["packages"] == nil ? ["*"] : f.strings("packages"),
+            return .aptPreference(AptPreferenceResource(name, packages: f.strings("packages", absent: ["*"]),
                                                         pin: f.string("pin") ?? "", priority: f.int("priority", -1000...10000) ?? 500,
                                                         state: f.choice("state", Presence.self) ?? .present))
         case .line:
@@ -345,9 +356,9 @@ struct ResourceReader {
 
     private func aptRepository(_ name: String, _ f: Fields) -> ResourceSpec? {
         let state = f.choice("state", Presence.self) ?? .present
-        let repository = AptRepositoryResource(name, types: f.fields["types"] == nil ? ["deb"] : f.strings("types"), uris: f.strings("uris"),
+        let repository = AptRepositoryResource(name, types: f.strings("types", absent: ["deb"]), uris: f.strings("uris"),
                                                suites: f.strings("suites"),
-                                               components: f.fields["components"] == nil ? ["main"] : f.strings("components"),
+                                               components: f.strings("components", absent: ["main"]),
                                                architectures: f.strings("architectures"), key: f.string("key"),
                                                fingerprint: f.string("fingerprint"), signedBy: f.string("signed_by"), state: state)
         if !name.contains("{{") && !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
@@ -428,10 +439,13 @@ struct ResourceReader {
 /// `state` of a file: `touch` is an empty file made if missing, as `replace: false` with no content.
 enum FileState: String, CaseIterable { case present, absent, touch }
 
-/// Typed reads of one resource's fields, remembering whether any failed.
+/// Typed reads of one resource's fields, remembering whether any failed — and, with a
+/// `recorder`, what type each read asks for (the JSON Schema is made of that).
 private final class Fields {
     let source: YAMLSource
     let fields: [String: Node]
+    /// Set when the reader runs over nothing to learn its fields' types (`FieldType.of(kind)`).
+    var recorder: FieldRecorder?
     let what: String
     /// Where errors about the resource as a whole point: its name.
     let anchor: Node
@@ -474,7 +488,10 @@ private final class Fields {
         source.error(message, hint: hint, node: field.flatMap { fields[$0] } ?? anchor)
     }
 
+    private func note(_ key: String, _ type: FieldType) { recorder?.types[key] = recorder?.types[key] ?? type }
+
     func string(_ key: String) -> String? {
+        note(key, .text)
         guard let node = fields[key] else { return nil }
         if node.tag.description == "!env" {
             error("`!env` gives a secret, and `\(key)` of \(what) is not a secret field", hint: "only password fields take secrets", field: key)
@@ -485,6 +502,7 @@ private final class Fields {
 
     /// Numbers and booleans are accepted as their text (`value: 1024` for a sysctl).
     func scalarText(_ key: String) -> String? {
+        note(key, .text)
         guard let node = fields[key] else { return nil }
         guard case .scalar(let scalar) = node, node.null == nil else { return string(key) }
         return scalar.string
@@ -492,6 +510,7 @@ private final class Fields {
 
     /// A field that may hold a secret: `!env NAME`, or text (a template such as `{{ vault_db_password }}`).
     func sensitive(_ key: String) -> SensitiveText? {
+        note(key, .secretText)
         guard let node = fields[key] else { return nil }
         if node.tag.description == "!env" {
             guard case .secret(let secret) = source.value(node) else { failed = true; return nil }
@@ -500,17 +519,28 @@ private final class Fields {
         return track(source.string(node, what: "`\(key)` of \(what)")).map { SensitiveText($0) }
     }
 
+    /// A scalar as its text (`value: 1024`), or a secret.
+    func sensitiveScalar(_ key: String) -> SensitiveText? {
+        note(key, .secretText)
+        guard let node = fields[key] else { return nil }
+        if case .scalar = node, node.tag.description != "!env" { return scalarText(key).map { SensitiveText($0) } }
+        return sensitive(key)
+    }
+
     func bool(_ key: String) -> Bool? {
+        note(key, .boolean)
         if isDeferred(key) { return nil }
         return fields[key].flatMap { track(source.bool($0, what: "`\(key)` of \(what)")) }
     }
 
     func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+        note(key, .integer(range))
         if isDeferred(key) { return nil }
         return fields[key].flatMap { track(source.int($0, what: "`\(key)` of \(what)", range: range)) }
     }
 
     func ints(_ key: String, _ range: ClosedRange<Int>) -> [Int] {
+        note(key, .integers(range))
         guard !isDeferred(key), let node = fields[key] else { return [] }
         guard case .sequence(let items) = node else {
             error("`\(key)` of \(what) must be a list of numbers", hint: "write `\(key): [80, 443]`", field: key)
@@ -522,19 +552,35 @@ private final class Fields {
     }
 
     func mode(_ key: String) -> String? {
+        note(key, .mode)
         if isDeferred(key) { return nil }
         return fields[key].flatMap { track(source.mode($0, what: "`\(key)` of \(what)")) }
     }
 
     func strings(_ key: String) -> [String] {
+        note(key, .texts)
         guard let node = fields[key] else { return [] }
         let items = source.stringList(node, what: "`\(key)` of \(what)").map(\.0)
         _ = track(items)
         return items
     }
 
+    /// A list of text, or `absent` when the field is not there.
+    func strings(_ key: String, absent: [String]) -> [String] {
+        fields[key] == nil ? (note(key, .texts), absent).1 : strings(key)
+    }
+
+    /// true or false; `absent` when the field is not there, nil when it is written as null
+    /// (`enabled: null` leaves a static unit's boot setting alone).
+    func nullableBool(_ key: String, absent: Bool) -> Bool? {
+        note(key, .nullableBoolean)
+        guard let node = fields[key] else { return absent }
+        return node.null != nil ? nil : bool(key)
+    }
+
     /// A mapping of names to scalar text (`params: { key: value }`), in no particular order.
     func stringMap(_ key: String) -> [String: String] {
+        note(key, .textMap)
         guard let node = fields[key] else { return [:] }
         guard case .mapping(let mapping) = node else {
             error("`\(key)` of \(what) must be a mapping", hint: "write `\(key): { name: value }`", field: key)
@@ -553,6 +599,7 @@ private final class Fields {
     }
 
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
+        note(key, .choice(T.allCases.map(\.rawValue)))
         if isDeferred(key) { return nil }
         return fields[key].flatMap { track(source.choice($0, what: "`\(key)` of \(what)", as: type)) }
     }
@@ -588,6 +635,7 @@ private final class Fields {
 
     /// `requires: [package:nginx, file:/etc/x]`.
     func references(_ key: String) -> [ResourceID] {
+        note(key, .references)
         guard let node = fields[key] else { return [] }
         var result: [ResourceID] = []
         for (text, item) in source.stringList(node, what: "`\(key)` of \(what)") {
@@ -603,6 +651,7 @@ private final class Fields {
     }
 
     func firewallRules(_ key: String) -> [FirewallResource.Rule] {
+        note(key, .firewallRules)
         guard let node = fields[key] else { return [] }
         guard case .sequence(let items) = node else {
             error("`rules` of \(what) must be a list", hint: "write `- { port: 443, from: [any] }` items", field: key)
