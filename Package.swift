@@ -103,7 +103,7 @@ let package = Package(
         // Uses only the public `Rampart` library, as a user's own package would.
         .testTarget(name: "RampartCatalogTests", dependencies: ["Rampart"] + exportedByRampart, exclude: ["Fixtures"]),
         // Planning as data: resources + facts in, steps out (Fixtures/*.yml).
-        .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams"] + exportedByRampart, exclude: ["Fixtures"]),
+        .testTarget(name: "RampartPlanTests", dependencies: ["Rampart", "Yams", "RampartTestSupport"] + exportedByRampart, exclude: ["Fixtures"]),
         // The engine's decisions over scripted hosts, in milliseconds.
         .testTarget(name: "RampartEngineTests", dependencies: ["RampartEngine", "RampartApply", "RampartModel", "RampartPlan", "RampartFacts",
                                                                "RampartRemote", "RampartBasics", "RampartTestSupport"]),
