@@ -19,7 +19,7 @@ public struct RampartCommand: AsyncParsableCommand {
           rampart exec -i inventories/lab.yml -- uptime    # run a command on all of them
         """,
         version: version,
-        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, InventoryCommand.self, CACommand.self, ExecCommand.self, DBCommand.self, StatusCommand.self, VerifyCommand.self, VaultCommand.self, LabCommand.self, SchemaCommand.self, GraphCommand.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, InventoryCommand.self, CACommand.self, ExecCommand.self, DBCommand.self, StatusCommand.self, VerifyCommand.self, VaultCommand.self, LabCommand.self, SchemaCommand.self, GraphCommand.self, InitCommand.self]
     )
 
     public init() {}

@@ -60,7 +60,8 @@ struct HostCompilation {
         let inventoryVars = compiler.inventory.variables(for: host).vars
         if case .string(let proxy)? = inventoryVars["apt_proxy"] { catalog.aptProxy = proxy }
         let hookVariables = inventoryVars.merging(["inventory_hostname": .string(host.name),
-                                                   "host": .map(["name": .string(host.name), "address": .string(host.address)])]) { _, new in new }
+                                                   "host": .map(["name": .string(host.name), "address": .string(host.address)]),
+                                                   "groups": shared.groups, "hostvars": shared.hostvars]) { _, new in new }
         for play in plays {
             var stage = Stage(play: play.name)
             // Every other host of an earlier play must be done with it (this host runs its own
@@ -218,9 +219,11 @@ struct HostCompilation {
 
     /// A rolling hook with its command rendered for this host; the hook host must exist.
     private mutating func hook(_ hook: RollingHook, _ variables: [String: Value], _ origin: SourceLocation?) -> RollingHook? {
-        guard compiler.inventory.host(named: hook.on) != nil else {
-            let hint = Suggestion.didYouMean(hook.on, in: compiler.inventory.hosts.map(\.name))
-            diagnostics.append(.error("a rolling step runs on '\(hook.on)', which is not a host of the inventory", hint: hint, at: origin))
+        // `on` may name the host through the inventory: `{{ groups.loadbalancers.0 }}`.
+        guard let on = renderText(hook.on, variables, origin)?.plainText else { return nil }
+        guard compiler.inventory.host(named: on) != nil else {
+            let hint = Suggestion.didYouMean(on, in: compiler.inventory.hosts.map(\.name))
+            diagnostics.append(.error("a rolling step runs on '\(on)', which is not a host of the inventory", hint: hint, at: origin))
             return nil
         }
         guard let run = renderText(hook.run, variables, origin) else { return nil }
@@ -228,7 +231,7 @@ struct HostCompilation {
             diagnostics.append(.error("a rolling step's command uses a secret, which would appear in a process's arguments", at: origin))
             return nil
         }
-        return RollingHook(on: hook.on, run: run.redacted)
+        return RollingHook(on: on, run: run.redacted)
     }
 
     /// A role use with its `depends` first (each role once), depth first.

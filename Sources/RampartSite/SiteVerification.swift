@@ -127,9 +127,13 @@ public struct SiteVerification: Sendable {
         for r in results { record("firewall matrix from \(r.host)", r.wrong.isEmpty, Self.describe(r.wrong, total: r.total)) }
     }
 
-    /// Every Prometheus target up, asked on the monitoring host.
+    /// Every Prometheus target up, asked on the monitoring host — once Prometheus answers and has
+    /// scraped each target at least once (up to 60 s: a verify right after the apply that
+    /// started Prometheus waits for it rather than failing).
     func monitoring(on mon: String, _ record: (String, Bool, String) -> Void) async {
-        let up = await exec(mon, "curl -fsS --max-time 5 http://127.0.0.1:\(layout.prometheusPort)/api/v1/query --data-urlencode query=up", privileged: false)
+        let api = "http://127.0.0.1:\(layout.prometheusPort)/api/v1"
+        let settle = "for i in $(seq 60); do t=$(curl -fsS --max-time 5 \(api)/targets 2>/dev/null) && [ -n \"$t\" ] && ! printf %s \"$t\" | grep -q '\"health\":\"unknown\"' && break; sleep 1; done; "
+        let up = await exec(mon, settle + "curl -fsS --max-time 5 \(api)/query --data-urlencode query=up", privileged: false)
         let samples = up.flatMap { try? PrometheusSeries.parse(Data($0.stdout)) } ?? []
         let down = samples.filter { $0.value != 1 }.map { "\($0.labels["job"] ?? "?")@\($0.labels["host"] ?? $0.labels["instance"] ?? "?")" }
         record("all Prometheus targets up on \(mon)", !samples.isEmpty && down.isEmpty,

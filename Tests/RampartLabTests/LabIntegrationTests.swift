@@ -35,7 +35,7 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,library,hardening,bastion runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,library,hardening,newcomer,bastion runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
@@ -48,6 +48,7 @@ struct LabIntegrationTests {
             if focus.contains("sweep") { try HostSweepLabChecks.run() }
             if focus.contains("library") { try ResourceLibraryLabChecks.run() }
             if focus.contains("hardening") { try HardeningLabChecks.run() }
+            if focus.contains("newcomer") { try NewcomerLabChecks.run() }  // on fresh hosts
             if focus.contains("bastion") { try await BastionLabChecks.run() } // brings up a lab of its own
             return
         }
@@ -145,6 +146,10 @@ struct LabIntegrationTests {
         // Last: it moves the LB to a certificate from another CA (AcmeLabTests.swift).
         // The public certificate by ACME (pebble on the control node), through the LB.
         try AcmeLabChecks.run()
+        // A newcomer's own project (`rampart init`) on three fresh servers (NewcomerLabTests.swift).
+        #expect(try rampart(["lab", "down", "-i", labInventory]).status == 0)
+        #expect(try rampart(["lab", "up", "-i", labInventory]).status == 0)
+        try NewcomerLabChecks.run()
         // Last, on a fresh lab of its own: a data centre behind a bastion — the site applied,
         // verified and switched over through lb1, then lb1 cut mid-apply (BastionLabTests.swift).
         try await BastionLabChecks.run()

@@ -23,3 +23,14 @@ extension Terminal {
         return Secret(String(decoding: bytes, as: UTF8.self))
     }
 }
+
+extension Terminal {
+    /// Asks a question on the terminal and reads a line; the default when the answer is empty,
+    /// nil at the end of input.
+    func prompt(_ question: String, default value: String? = nil) -> String? {
+        write(question + (value.map { " [\($0)]" } ?? "") + ": ")
+        guard let line = readLine() else { return nil }
+        let answer = line.trimmingCharacters(in: .whitespaces)
+        return answer.isEmpty ? value : answer
+    }
+}
