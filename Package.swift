@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "RampartSSHConfigTests", dependencies: ["RampartSSHConfig", "RampartBasics", "RampartTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RampartSSHTests", dependencies: ["RampartSSH", "RampartRemote", "RampartBasics", "RampartTestSupport"]),
-        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartEngine", "RampartSSH", "RampartRemote", "Rampart"] + exportedByRampart,
+        .testTarget(name: "RampartLabTests", dependencies: ["RampartLab", "RampartCLI", "RampartEngine", "RampartSSH", "RampartRemote", "Rampart", "RampartTestSupport"] + exportedByRampart,
                     exclude: ["Fixtures"]),
     ]
 )

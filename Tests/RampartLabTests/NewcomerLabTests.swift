@@ -1,4 +1,5 @@
 import Foundation
+import RampartTestSupport
 import Testing
 
 /// A newcomer's first day, on three fresh lab servers used as if they were their own: `rampart
@@ -37,7 +38,7 @@ enum NewcomerLabChecks {
         let after = snapshot(project).filter { !$0.key.hasPrefix("inventories/.rampart/") }
         day.expect(after == written, "files of the project changed: \(Set(after.keys).symmetricDifference(written.keys).sorted())")
         // git, told to take everything, leaves out the keys and the vault password (kept outside anyway).
-        let git = shell("cd '\(project)' && git init -q && git add -A && git ls-files")
+        let git = LocalShell.run("cd '\(project)' && git init -q && git add -A && git ls-files 2>&1").stdout
         let staged = git.split(separator: "\n").map(String.init)
         day.expect(staged.contains("inventories/production/group_vars/all/vault.yml") && staged.contains("playbooks/site.yml"), "git ls-files:\n\(git)")
         day.expect(FileManager.default.fileExists(atPath: project + "/inventories/.rampart/ca-production/ca.key"), "the CA's key is not where init's .gitignore expects it")
@@ -53,18 +54,5 @@ enum NewcomerLabChecks {
             if let data = FileManager.default.contents(atPath: folder + "/" + path) { result[path] = data }
         }
         return result
-    }
-
-    static func shell(_ script: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try? process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }
