@@ -35,7 +35,7 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,library,hardening,newcomer,bastion runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,library,hardening,newcomer,package,bastion runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
@@ -49,6 +49,7 @@ struct LabIntegrationTests {
             if focus.contains("library") { try ResourceLibraryLabChecks.run() }
             if focus.contains("hardening") { try HardeningLabChecks.run() }
             if focus.contains("newcomer") { try NewcomerLabChecks.run() }  // on fresh hosts
+            if focus.contains("package") { try PackageLabChecks.run() }    // on a fresh mon1, after scripts/package
             if focus.contains("bastion") { try await BastionLabChecks.run() } // brings up a lab of its own
             return
         }
@@ -150,6 +151,8 @@ struct LabIntegrationTests {
         #expect(try rampart(["lab", "down", "-i", labInventory]).status == 0)
         #expect(try rampart(["lab", "up", "-i", labInventory]).status == 0)
         try NewcomerLabChecks.run()
+        // Rampart's own Debian package on one of the others, still fresh (PackageLabTests.swift).
+        try PackageLabChecks.run()
         // Last, on a fresh lab of its own: a data centre behind a bastion — the site applied,
         // verified and switched over through lb1, then lb1 cut mid-apply (BastionLabTests.swift).
         try await BastionLabChecks.run()
