@@ -148,7 +148,14 @@ public enum HostPlanner {
                     steps.append(FilePlanner.deleteStep(id.name, id))
                 }
             case .directory:
-                steps += DirectoryPlanner.plan(DirectoryResource(id.name, state: .absent), Resource(.directory(DirectoryResource(id.name, state: .absent))), &context)
+                // Removed when empty; one that holds files (a folder that was there before, like
+                // /etc/cron.d a hardening role set the mode of) is only no longer managed — never a
+                // failed apply. (`state: absent` still insists.)
+                if context.facts.files[id.name]?.kind == .directory {
+                    let p = Script.q(id.name)
+                    steps.append(Step([id], .delete, summary: "remove directory \(id.name) if empty (else only no longer managed)",
+                                      script: Script.make(converged: "[ ! -d \(p) ]", change: "rmdir \(p) 2>/dev/null || exit \(StepExit.unchanged)")))
+                }
             case .symlink:
                 let symlink = SymlinkResource(id.name, target: "", state: .absent)
                 steps += SymlinkPlanner.plan(symlink, Resource(.symlink(symlink)), &context)
