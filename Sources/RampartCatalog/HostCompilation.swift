@@ -350,7 +350,7 @@ struct HostCompilation {
         directFactKeys.insert(path.count > 1 ? path[1] : "")
         guard path.count > 2, path[1] == TemplateFacts.globKey else { return true }
         if let problem = TemplateFacts.globProblem(path[2]) {
-            diagnostics.append(.error(problem, hint: "write an absolute path with `*`, `?` or `[…]`: facts.glob['/etc/cron.d/*']", at: origin))
+            diagnostics.append(.error(problem, hint: TemplateFacts.globHint, at: origin))
             return false
         }
         directFactGlobs.insert(path[2])

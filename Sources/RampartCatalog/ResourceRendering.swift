@@ -212,7 +212,7 @@ struct ResourceRendering {
             r.owner = text(r.owner, "owner")
             r.group = text(r.group, "group")
             r.comment = r.comment.map { text($0, "comment") }
-            if let problem = SSHKeyPairResource.modeProblem(r.mode) { error(problem, hint: "use 0600 (or 0640 for a group that must read it)", field: "mode") }
+            if let problem = SSHKeyPairResource.modeProblem(r.mode) { error(problem, hint: SSHKeyPairResource.modeHint, field: "mode") }
             return .sshKeypair(r)
         case .archive(var r):
             r.path = path(r.path, "name")

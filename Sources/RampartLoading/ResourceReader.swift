@@ -278,7 +278,7 @@ struct ResourceReader {
             if let problem = SSHKeyPairResource.bitsProblem(bits, for: type) { f.error(problem, hint: "leave `bits` out for ssh-keygen's default", field: "bits") }
             let mode = f.mode("mode")
             if let mode, !mode.contains("{{"), let problem = SSHKeyPairResource.modeProblem(mode) {
-                f.error(problem, hint: "use 0600 (or 0640 for a group that must read it)", field: "mode")
+                f.error(problem, hint: SSHKeyPairResource.modeHint, field: "mode")
             }
             return .sshKeypair(SSHKeyPairResource(name, type: type, bits: bits, owner: f.string("owner") ?? "root", group: f.string("group") ?? "root",
                                                   mode: mode ?? "0600", comment: f.string("comment"),

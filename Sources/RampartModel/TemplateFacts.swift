@@ -107,6 +107,8 @@ public struct TemplateFacts: Sendable, Hashable, Codable {
         if glob.contains("\n") || glob.contains("\u{0}") { return "the glob '\(glob)' holds a newline or NUL" }
         return nil
     }
+    /// The hint beside a `globProblem`.
+    public static let globHint = "write an absolute path with `*`, `?` or `[…]`: facts.glob['/etc/cron.d/*']"
 
     /// What a fresh Debian 12 server is assumed to have before its facts are gathered (and what
     /// `plan --offline` renders with): the lab's hosts, 2 CPUs and 2 GiB.

@@ -155,7 +155,7 @@ struct StrictCheck {
             if key == "packages", rest.count >= 2, case .key(let name) = rest[1] { factPackages.insert(name) }
             if key == TemplateFacts.globKey, rest.count >= 2, case .key(let glob) = rest[1] {
                 if let problem = TemplateFacts.globProblem(glob) {
-                    diagnostics.append(.error(problem, hint: "write an absolute path with `*`, `?` or `[…]`: facts.glob['/etc/cron.d/*']", at: locate(token)))
+                    diagnostics.append(.error(problem, hint: TemplateFacts.globHint, at: locate(token)))
                     return
                 }
                 factGlobs.insert(glob)

@@ -54,6 +54,9 @@ public struct SSHKeyPairResource: ResourceDescription {
 
     /// Why `mode` cannot be a private key's (nil when it can): octal, and nothing for others —
     /// ssh refuses a key others can read.
+    /// The hint beside a `modeProblem`.
+    public static let modeHint = "use 0600 (or 0640 for a group that must read it)"
+
     public static func modeProblem(_ mode: String) -> String? {
         guard FileMode.isOctal(mode), let bits = Int(mode, radix: 8) else { return "a private key's mode is octal permission bits like \"0600\"" }
         return bits & 0o007 != 0 || bits & 0o020 != 0 ? "the private key's mode \(mode) lets others read or change it: ssh refuses such a key" : nil

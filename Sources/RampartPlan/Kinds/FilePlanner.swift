@@ -224,16 +224,22 @@ enum FilePlanner {
         return Script.make(converged: converged, change: lines.joined(separator: "\n"), prelude: prelude)
     }
 
+    /// Shell that keeps a copy of the regular file at `path` (a link is not one) in the backup
+    /// folder, before a step removes or replaces it.
+    static func keepCopy(of path: String) -> String {
+        let p = Script.q(path), backup = Script.q(backupRoot + path)
+        return "if [ -f \(p) ] && [ ! -L \(p) ]; then mkdir -p \"$(dirname \(backup))\"; cp -p \(p) \(backup); fi"
+    }
+
     /// Removes a file Rampart no longer manages — or puts back the original it replaced.
     static func deleteStep(_ path: String, _ id: ResourceID, restoreOriginal: Bool = false) -> Step {
         let p = Script.q(path)
-        let backup = Script.q(backupRoot + path)
         if restoreOriginal {
             let original = Script.q(HostPaths.original(path))
             return Step([id], .delete, summary: "restore the original \(path) from before Rampart managed it",
                         script: Script.make(converged: "[ ! -e \(original) ]", change: "mv -f \(original) \(p)"))
         }
-        let change = "mkdir -p \"$(dirname \(backup))\"\nif [ -f \(p) ] && [ ! -L \(p) ]; then cp -p \(p) \(backup); fi\nrm -f \(p)"
+        let change = keepCopy(of: path) + "\nrm -f \(p)"
         return Step([id], .delete, summary: "remove \(path) (a copy is kept in \(backupRoot))",
                     script: Script.make(converged: "[ ! -e \(p) ] && [ ! -L \(p) ]", change: change))
     }

@@ -65,9 +65,6 @@ enum SSHKeyPairPlanner {
 
     /// Copies of both halves in Rampart's backup folder, as a replaced file's.
     static func backup(_ k: SSHKeyPairResource) -> String {
-        [k.path, k.publicPath].map { path in
-            let backup = Script.q(FilePlanner.backupRoot + path)
-            return "if [ -f \(Script.q(path)) ]; then mkdir -p \"$(dirname \(backup))\"; cp -p \(Script.q(path)) \(backup); fi"
-        }.joined(separator: "\n")
+        [k.path, k.publicPath].map(FilePlanner.keepCopy(of:)).joined(separator: "\n")
     }
 }

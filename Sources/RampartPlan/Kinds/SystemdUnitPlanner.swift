@@ -23,9 +23,8 @@ enum SystemdUnitPlanner {
         case .masked:
             guard !isMask else { return [] }
             let p = Script.q(u.path)
-            let backup = Script.q(FilePlanner.backupRoot + u.path)
             // `systemctl mask` refuses when a unit file is in the way: it is kept as a backup first.
-            let change = "if [ -f \(p) ] && [ ! -L \(p) ]; then mkdir -p \"$(dirname \(backup))\"; cp -p \(p) \(backup); fi\n"
+            let change = FilePlanner.keepCopy(of: u.path) + "\n"
                 + "ln -sfn /dev/null \(p)"
             return [Step([id], fact == nil ? .create : .update, summary: fact == nil ? "mask (link to /dev/null)" : "mask, replacing \(u.path) (a copy is kept)",
                          script: Script.make(converged: "[ \"$(readlink \(p))\" = /dev/null ]", change: change))]
