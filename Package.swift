@@ -14,6 +14,9 @@ let package = Package(
     products: [
         .executable(name: "rampart", targets: ["rampart"]),
         .library(name: "Rampart", targets: ["Rampart"]),
+        // A site written in Swift: `import RampartDSL` in its files, `RampartCommand.main(site:)` in its main.swift.
+        .library(name: "RampartDSL", targets: ["RampartDSL"]),
+        .library(name: "RampartCommandLine", targets: ["RampartCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,9 +83,16 @@ let package = Package(
         /// The public library: `import Rampart` brings the model, its DSL, the loader, the catalog and `Project` (all files loaded together).
         .target(name: "Rampart", dependencies: ["RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
                                                 "RampartFacts", "RampartPlan", "RampartApply"]),
+        /// The site in Swift: typed hosts, groups, roles, plays and resources (handles, not names), written out as the
+        /// declarations the YAML loaders read, so a Swift site and its YAML compile to one catalog.
+        .target(name: "RampartDSL", dependencies: ["Rampart", "RampartBasics", "RampartModel", "RampartLoading"]),
+        /// The reference deployment for www.foobar.com written in Swift (kept in step with playbooks/site.yml and inventories/lab.yml).
+        .target(name: "FoobarSite", dependencies: ["RampartDSL"]),
+        /// `foobar-site`: `rampart` with the Swift reference site built in (`swift run foobar-site plan`).
+        .executableTarget(name: "foobar-site", dependencies: ["FoobarSite", "RampartCLI"]),
         /// Commands, views and exit codes; the composition root.
         .target(name: "RampartCLI", dependencies: [
-            "Rampart", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
+            "Rampart", "RampartDSL", "RampartBasics", "RampartModel", "RampartLoading", "RampartTemplates", "RampartCatalog",
             "RampartFacts", "RampartPlan", "RampartApply", "RampartEngine", "RampartSite", "RampartCA", "RampartRemote", "RampartSSH", "RampartSSHConfig", "RampartLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -117,6 +127,9 @@ let package = Package(
         .testTarget(name: "RampartCLITests", dependencies: ["RampartCLI", "RampartApply", "RampartPlan", "RampartModel", "RampartBasics",
                                                             "RampartLoading", "RampartSSH", "RampartSSHConfig", "RampartRemote", "RampartTestSupport", "RampartEngine",
                                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The Swift site against the YAML site (one catalog), and mistakes the compiler must refuse (Fixtures/mistakes).
+        .testTarget(name: "RampartDSLTests", dependencies: ["RampartDSL", "FoobarSite", "Rampart", "RampartTestSupport"] + exportedByRampart,
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RampartSiteTests", dependencies: ["RampartSite", "RampartModel", "RampartBasics"]),
         .testTarget(name: "RampartCATests", dependencies: ["RampartCA", "RampartBasics", "RampartLoading"]),
         // The resolver against OpenSSH itself: every corpus config (Fixtures/) compared with `ssh -G`, field by field.

@@ -42,6 +42,27 @@ public struct Project: Sendable {
         return Project(inventory: inventory, playbook: playbook, templates: templates)
     }
 
+    /// A project declared in Swift (`RampartDSL`'s `Site`): the same loaders read it, as if its
+    /// inventory and playbook were the files at these paths (templates beside the playbook's folder).
+    public static func load(inventory: Declaration, inventoryPath: String, playbook: Declaration, playbookPath: String,
+                            vault: VaultPassword? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Project {
+        var problems: [Diagnostic] = []
+        var loadedInventory: Inventory?
+        var loadedPlaybook: Playbook?
+        var templates: TemplateLibrary?
+        do { loadedInventory = try InventoryLoader(vault: vault, environment: environment).load(declaration: inventory, path: inventoryPath) }
+        catch let error as DiagnosticError { problems += error.diagnostics }
+        do { loadedPlaybook = try PlaybookLoader(environment: environment).load(declaration: playbook, path: playbookPath) }
+        catch let error as DiagnosticError { problems += error.diagnostics }
+        do { templates = try TemplateLibrary.load(directory: templatesDirectory(forPlaybook: playbookPath)) }
+        catch let error as DiagnosticError { problems += error.diagnostics }
+        guard let loadedInventory, let loadedPlaybook, let templates, problems.allSatisfy({ $0.severity != .error }) else {
+            throw DiagnosticError(problems)
+        }
+        return Project(inventory: loadedInventory, playbook: loadedPlaybook, templates: templates)
+    }
+
     /// Each selected host's desired resources; throws `DiagnosticError` with every problem.
     /// Templates see each host's `facts` as given (the baseline for a host not given).
     /// `offline`: for review before the servers (and the lab's key) exist — see

@@ -20,4 +20,17 @@ public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) {}
 
     public var description: String { location?.description ?? "(built in Swift)" }
+
+    /// Set to `true` in an encoder's `userInfo` to leave where things were declared out of the
+    /// output: a catalog from Swift and the same from YAML then encode byte for byte alike.
+    public static let omittedInEncoding = CodingUserInfoKey(rawValue: "rampart.provenance.omitted")!
+
+    enum CodingKeys: String, CodingKey { case location, fields }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if encoder.userInfo[Self.omittedInEncoding] as? Bool == true { return }
+        try container.encodeIfPresent(location, forKey: .location)
+        try container.encode(fields, forKey: .fields)
+    }
 }

@@ -8,7 +8,7 @@ import RampartRemote
 /// Loading helpers and error presentation shared by commands.
 enum Diagnostics {
     static func loadInventory(path: String) throws -> Inventory {
-        try InventoryLoader(vault: vaultPassword).load(path: path)
+        try ProjectSource.loadInventory(path)
     }
 
     /// The run's vault password: RAMPART_VAULT_PASSWORD_FILE, else asked once on the terminal.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RampartBasics
+import RampartDSL
 import RampartLab
 import RampartRemote
 
@@ -23,6 +24,14 @@ public struct RampartCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// `rampart` with a site written in Swift built in: a site's executable (its `main.swift`)
+    /// calls this, and takes every command, flag and exit code of `rampart`, with `-i` and the
+    /// playbook left out (they still name YAML files when given).
+    public static func main(site: Site) async {
+        ProjectSource.builtIn = site
+        await start()
+    }
 
     /// Parses, runs, and turns every error into a message and an exit code — the one place that does.
     public static func start() async {

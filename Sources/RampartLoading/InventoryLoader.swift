@@ -52,7 +52,7 @@ public struct InventoryLoader {
         try load(source: YAMLSource(path: path, text: text, environment: environment))
     }
 
-    private func load(source: YAMLSource) throws -> Inventory {
+    func load(source: YAMLSource) throws -> Inventory {
         let inventory = read(source)
         let errors = source.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty || inventory == nil { throw DiagnosticError(source.diagnostics.sortedByLocation) }

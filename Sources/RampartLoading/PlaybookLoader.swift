@@ -35,7 +35,10 @@ public struct PlaybookLoader {
 
     /// Loads and validates `path` and its roles; throws `DiagnosticError` with all problems found.
     public func load(path: String) throws -> Playbook {
-        let source = YAMLSource(path: path, environment: environment)
+        try load(source: YAMLSource(path: path, environment: environment))
+    }
+
+    func load(source: YAMLSource) throws -> Playbook {
         let playbook = read(source)
         if playbook == nil || source.diagnostics.contains(where: { $0.severity == .error }) {
             throw DiagnosticError(source.diagnostics.sortedByLocation)

@@ -123,7 +123,8 @@ struct ResourceReader {
         var resource = Resource(spec, declared: Provenance(source.location(node), fields: locations))
         if !f.deferred.isEmpty {
             resource.templated = TemplatedFields(templates: f.deferred,
-                                                 reader: NodeDeclarationReader(node: node, path: source.path, environment: source.environment))
+                                                 reader: NodeDeclarationReader(node: node, path: source.path, environment: source.environment,
+                                                                               declaredLines: source.declaredLines))
         }
         resource.requires = f.references("requires")
         resource.subscribes = f.references("subscribes")
@@ -694,6 +695,7 @@ struct NodeDeclarationReader: DeclarationReader, @unchecked Sendable {
     let node: Node
     let path: String
     let environment: [String: String]
+    let declaredLines: DeclaredLines?
 
     func read(with rendered: [String: Value]) -> (resource: Resource?, diagnostics: [Diagnostic]) {
         guard case .mapping(let mapping) = node else { return (nil, []) }
@@ -701,7 +703,7 @@ struct NodeDeclarationReader: DeclarationReader, @unchecked Sendable {
             guard let name = key.string, let replacement = rendered[name] else { return (key, value) }
             return (key, Self.node(replacement, at: value.mark))
         }
-        let source = YAMLSource(path: path, text: "", environment: environment)
+        let source = YAMLSource(path: path, text: "", environment: environment, declaredLines: declaredLines)
         let resource = ResourceReader(source: source, deferTemplates: false)
             .resource(.mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark)))
         return (resource, source.diagnostics)

@@ -10,14 +10,19 @@ final class YAMLSource {
     /// The file's text when the caller already has it (a decrypted vault file); read from `path` otherwise.
     private let text: String?
     let environment: [String: String]
+    /// For a document written in Swift (`SwiftDeclaration`): where each line of its generated
+    /// YAML was declared, so every diagnostic names the Swift file:line:col.
+    let declaredLines: DeclaredLines?
     private(set) var diagnostics: [Diagnostic] = []
     /// Nodes `value` may still visit: YAML aliases can make a small file expand without bound.
     private var valueBudget = 1_000_000
 
-    init(path: String, text: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(path: String, text: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+         declaredLines: DeclaredLines? = nil) {
         self.path = path
         self.text = text
         self.environment = environment
+        self.declaredLines = declaredLines
     }
 
     /// The document's root node, or nil after recording why it could not be read.
@@ -64,13 +69,14 @@ final class YAMLSource {
     }
 
     func location(_ mark: Mark?) -> SourceLocation {
-        SourceLocation(file: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
+        if let declaredLines { return declaredLines.location(ofLine: mark?.line ?? 1) }
+        return SourceLocation(file: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
     func location(_ node: Node) -> SourceLocation { location(node.mark) }
 
     func error(_ message: String, hint: String?, at location: SourceLocation?) {
-        diagnostics.append(.error(message, hint: hint, at: location ?? SourceLocation(file: path, line: 1, column: 1)))
+        diagnostics.append(.error(message, hint: hint, at: location ?? self.location(nil as Mark?)))
     }
 
     func error(_ message: String, hint: String? = nil, node: Node) {

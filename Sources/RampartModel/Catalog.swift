@@ -122,3 +122,16 @@ public struct Catalog: Sendable, Hashable, Codable {
 
     public subscript(host: String) -> HostCatalog? { hosts.first { $0.host == host } }
 }
+
+import Foundation
+
+extension Catalog {
+    /// The catalog as JSON with sorted keys and without where each part was declared: two
+    /// catalogs that compile alike (a site in Swift and the same in YAML) give the same bytes.
+    public func canonicalJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.userInfo[Provenance.omittedInEncoding] = true
+        return try encoder.encode(self)
+    }
+}

@@ -27,8 +27,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed with a saved plan.")
     var inventory: String?
 
-    @Argument(help: "Playbook file (YAML), or a plan file saved by `rampart plan --out`.")
-    var target: String
+    @Argument(help: "Playbook file (YAML), or a plan file saved by `rampart plan --out`; in a Swift site's executable, nothing or a plan file.")
+    var target: String?
 
     @Option(name: .long, help: "Hosts to apply: host or group names or globs, comma-separated; '!x' excludes; @failed: the last run's retry file.")
     var limit: String?
@@ -52,10 +52,10 @@ struct ApplyCommand: AsyncParsableCommand {
     var lockTimeout: Double = 300
 
     func run() async throws {
-        let saved = inventory == nil ? try PlanFile.decode(path: target) : nil
-        let inventoryPath = saved?.inventory ?? inventory!
-        let playbookPath = saved?.playbook ?? target
-        let project = try Project.load(inventory: inventoryPath, playbook: playbookPath, vault: Diagnostics.vaultPassword)
+        let saved = try inventory == nil ? target.map { try PlanFile.decode(path: $0) } : nil
+        let inventoryPath = try saved?.inventory ?? ProjectSource.inventory(inventory)
+        let playbookPath = try saved?.playbook ?? ProjectSource.playbook(target)
+        let project = try ProjectSource.load(inventory: inventoryPath, playbook: playbookPath)
         var catalog = try EngineWiring.catalog(project, inventoryPath: inventoryPath, limit: try RetryFile.expand(limit, inventory: inventoryPath))
         if let saved { catalog.hosts = catalog.hosts.filter { c in saved.hosts.contains { $0.host == c.host } } }
         let request = ApplyRequest(catalog: catalog, inventoryPath: inventoryPath, playbookPath: playbookPath, saved: saved, failFast: failFast)

@@ -21,11 +21,11 @@ struct CACommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the CA certificate.")
-        @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).") var inventory: String
+        @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.") var inventory: String?
         @Flag(name: .long, help: "Print only the PEM certificate (for --cacert, trust stores).") var pem = false
 
         func run() throws {
-            let authority = try CertificateAuthority.open(for: try Diagnostics.loadInventory(path: inventory), vault: Diagnostics.vaultPassword)
+            let authority = try CertificateAuthority.open(for: try Diagnostics.loadInventory(path: try ProjectSource.inventory(inventory)), vault: Diagnostics.vaultPassword)
             if pem { Terminal.shared.write(authority.certificatePEM); return }
             Terminal.shared.write("""
             subject     \(authority.certificate.subject)
@@ -38,10 +38,10 @@ struct CACommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every issued certificate with its expiry.")
-        @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).") var inventory: String
+        @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.") var inventory: String?
 
         func run() throws {
-            let authority = try CertificateAuthority.open(for: try Diagnostics.loadInventory(path: inventory), vault: Diagnostics.vaultPassword)
+            let authority = try CertificateAuthority.open(for: try Diagnostics.loadInventory(path: try ProjectSource.inventory(inventory)), vault: Diagnostics.vaultPassword)
             let leaves = authority.leaves()
             let width = max(4, leaves.map { "\($0.host)/\($0.name)".count }.max() ?? 0)
             var out = "certificate".padding(toLength: width, withPad: " ", startingAt: 0) + "  expires     days  names\n"

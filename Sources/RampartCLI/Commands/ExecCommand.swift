@@ -20,8 +20,8 @@ struct ExecCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
-    var inventory: String
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.")
+    var inventoryFile: String?
 
     @Option(name: .long, help: "Hosts to run on: host or group names or globs, comma-separated; '!x' excludes.")
     var limit: String?
@@ -50,13 +50,14 @@ struct ExecCommand: AsyncParsableCommand {
             throw ValidationError("no command given; write it after `--`, e.g. rampart exec -i inv.yml -- uptime")
         }
         let script = words.count == 1 ? words[0] : words.joined(separator: " ")
-        let inventory = try Diagnostics.loadInventory(path: self.inventory)
-        let (hosts, unmatched) = HostSelection(try RetryFile.expand(limit, inventory: self.inventory)).resolve(in: inventory)
+        let inventoryPath = try ProjectSource.inventory(inventoryFile)
+        let inventory = try Diagnostics.loadInventory(path: inventoryPath)
+        let (hosts, unmatched) = HostSelection(try RetryFile.expand(limit, inventory: inventoryPath)).resolve(in: inventory)
         if !unmatched.isEmpty {
             Diagnostics.print(.warning("--limit pattern(s) matched no host: \(unmatched.joined(separator: ", "))"))
         }
         guard !hosts.isEmpty else {
-            throw DiagnosticError(.error("no host selected", hint: "check --limit against `hosts:` and `groups:` in \(self.inventory)"))
+            throw DiagnosticError(.error("no host selected", hint: "check --limit against `hosts:` and `groups:` in \(inventoryPath)"))
         }
 
         let factory = ConnectionFactory(inventory: inventory)

@@ -47,7 +47,7 @@ struct GraphCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if plan == nil && (inventory == nil || playbook == nil) {
+        if plan == nil && (inventory == nil || playbook == nil) && ProjectSource.builtIn == nil {
             throw ValidationError("give -i INVENTORY and a PLAYBOOK, or --plan FILE")
         }
         if format == .png && output == nil { throw ValidationError("--format png needs --output FILE") }
@@ -55,8 +55,9 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         let saved = try plan.map(PlanFile.decode(path:))
-        let inventoryPath = inventory ?? saved!.inventory, playbookPath = playbook ?? saved!.playbook
-        let project = try Project.load(inventory: inventoryPath, playbook: playbookPath, vault: Diagnostics.vaultPassword)
+        let inventoryPath = try inventory ?? saved?.inventory ?? ProjectSource.inventory(nil)
+        let playbookPath = try playbook ?? saved?.playbook ?? ProjectSource.playbook(nil)
+        let project = try ProjectSource.load(inventory: inventoryPath, playbook: playbookPath)
         // The catalogs as the last run saw them (templates reading facts); nothing connects.
         let catalog = try project.compile(limit: limit, facts: TemplateFactsCache(inventoryPath: inventoryPath).all(), offline: true)
         let dot = PlanGraph.dot(catalog, plan: saved)

@@ -17,8 +17,8 @@ struct InventoryCommand: ParsableCommand {
         """
     )
 
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
-    var inventory: String
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.")
+    var inventoryFile: String?
 
     @Option(name: .long, help: "Show only this host's resolved variables (JSON).")
     var host: String?
@@ -30,7 +30,7 @@ struct InventoryCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let inventory = try Diagnostics.loadInventory(path: inventory)
+        let inventory = try Diagnostics.loadInventory(path: try ProjectSource.inventory(inventoryFile))
         if let name = host {
             guard let host = inventory.host(named: name) else {
                 let hint = Suggestion.didYouMean(name, in: inventory.hosts.map(\.name))

@@ -22,11 +22,11 @@ struct PlanCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
-    var inventory: String
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.")
+    var inventoryFile: String?
 
-    @Argument(help: "Playbook file (YAML).")
-    var playbook: String
+    @Argument(help: ArgumentHelp("Playbook file (YAML); not needed in a Swift site's executable.", valueName: "playbook"))
+    var playbookFile: String?
 
     @Option(name: .long, help: "Hosts to plan: host or group names or globs, comma-separated; '!x' excludes.")
     var limit: String?
@@ -50,7 +50,8 @@ struct PlanCommand: AsyncParsableCommand {
     var offline = false
 
     func run() async throws {
-        let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
+        let inventory = try ProjectSource.inventory(inventoryFile), playbook = try ProjectSource.playbook(playbookFile)
+        let project = try ProjectSource.load(inventory: inventory, playbook: playbook)
         let catalog = try EngineWiring.catalog(project, inventoryPath: inventory, limit: try RetryFile.expand(limit, inventory: inventory), offline: offline)
         if offline && out != nil {
             throw DiagnosticError(.error("an offline plan is for review and cannot be saved for apply",

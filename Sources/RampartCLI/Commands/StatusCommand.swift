@@ -20,8 +20,8 @@ struct StatusCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
-    var inventory: String
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.")
+    var inventoryFile: String?
 
     @Option(name: .long, help: "The host running Prometheus (default: the first host of group `monitoring`).")
     var monitoringHost: String?
@@ -33,11 +33,12 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let inventory = try Diagnostics.loadInventory(path: self.inventory)
+        let inventoryPath = try ProjectSource.inventory(inventoryFile)
+        let inventory = try Diagnostics.loadInventory(path: inventoryPath)
         let layout = try SiteLayout(inventory: inventory)
         let name = monitoringHost ?? layout.hosts(.monitoring).first
         guard let name, let host = inventory.host(named: name) else {
-            throw DiagnosticError(.error("no monitoring host: group `\(layout.groups[.monitoring]!)` is empty or missing in \(self.inventory)",
+            throw DiagnosticError(.error("no monitoring host: group `\(layout.groups[.monitoring]!)` is empty or missing in \(inventoryPath)",
                                          hint: "name one with --monitoring-host, or the group with `site_groups: { monitoring: GROUP }`"))
         }
         let connection = try await ConnectionFactory(inventory: inventory).connect(host)

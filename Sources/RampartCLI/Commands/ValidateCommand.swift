@@ -17,11 +17,11 @@ struct ValidateCommand: ParsableCommand {
         """
     )
 
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
-    var inventory: String
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.")
+    var inventoryFile: String?
 
-    @Argument(help: "Playbook file (YAML).")
-    var playbook: String
+    @Argument(help: ArgumentHelp("Playbook file (YAML); not needed in a Swift site's executable.", valueName: "playbook"))
+    var playbookFile: String?
 
     @Flag(name: .long, help: "Print the result as one JSON object.")
     var json = false
@@ -30,7 +30,8 @@ struct ValidateCommand: ParsableCommand {
         var diagnostics: [Diagnostic] = []
         var catalog: Catalog?
         do {
-            let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
+            let project = try ProjectSource.load(inventory: try ProjectSource.inventory(inventoryFile),
+                                                 playbook: try ProjectSource.playbook(playbookFile))
             // Offline by nature: checked before the servers (and the lab's key) exist.
             catalog = try project.compile(offline: true)
             diagnostics = catalog?.warnings ?? []

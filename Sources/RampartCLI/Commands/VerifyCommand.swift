@@ -23,17 +23,19 @@ struct VerifyCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML).")
-    var inventory: String
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); not needed in a Swift site's executable.")
+    var inventoryFile: String?
 
-    @Argument(help: "The playbook the site was applied with (its firewalls give the matrix).")
-    var playbook: String
+    @Argument(help: ArgumentHelp("The playbook the site was applied with (its firewalls give the matrix); not needed in a Swift site's executable.",
+                                 valueName: "playbook"))
+    var playbookFile: String?
 
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
 
     func run() async throws {
-        let project = try Project.load(inventory: inventory, playbook: playbook, vault: Diagnostics.vaultPassword)
+        let project = try ProjectSource.load(inventory: try ProjectSource.inventory(inventoryFile),
+                                             playbook: try ProjectSource.playbook(playbookFile))
         let catalog = try project.compile()
         let layout = try SiteLayout(inventory: project.inventory)
         let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-verify-\(getpid()).pem").path

@@ -1,0 +1,4 @@
+// expect: cannot find 'dbservers' in scope
+import RampartDSL
+let db = Role("db") { Package("mariadb-server") }
+let play = Play("db", hosts: dbservers, roles: [db])

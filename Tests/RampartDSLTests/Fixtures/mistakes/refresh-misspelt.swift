@@ -1,0 +1,5 @@
+// expect: has no member 'relaod'
+import RampartDSL
+let web = Role("web") {
+    Service("nginx", refresh: .relaod)
+}
