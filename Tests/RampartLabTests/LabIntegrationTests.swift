@@ -10,9 +10,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 let labInventory = packageRoot.appendingPathComponent("inventories/lab.yml").path
 
 /// Runs the built `rampart` binary (short-lived child only) and returns status and output.
-func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+func rampart(_ arguments: [String], executable: String = "rampart") throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = packageRoot.appendingPathComponent(".build/debug/rampart")
+    process.executableURL = packageRoot.appendingPathComponent(".build/debug/" + executable)
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
     let out = Pipe(), err = Pipe()
@@ -24,8 +24,13 @@ func rampart(_ arguments: [String]) throws -> (status: Int32, stdout: String, st
     process.waitUntilExit()
     let result = (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     // Every output of every command the lab test runs is searched for the vault's secrets.
-    PlantedSecrets.scan(result.1 + result.2, what: "the output of `rampart \(arguments.prefix(2).joined(separator: " "))`")
+    PlantedSecrets.scan(result.1 + result.2, what: "the output of `\(executable) \(arguments.prefix(2).joined(separator: " "))`")
     return result
+}
+
+/// Runs `foobar-site`: `rampart` with the reference site written in Swift built in (Sources/FoobarSite).
+func foobarSite(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    try rampart(arguments, executable: "foobar-site")
 }
 
 /// The lab end to end: six real Debian 12 hosts booted with systemd, reached over SSH with

@@ -71,17 +71,24 @@ enum SiteLabChecks {
         defer { try? FileManager.default.removeItem(atPath: planFile) }
         #expect(try rampart(["plan", "-i", labInventory, site, "--out", planFile]).status == 0)
         PlantedSecrets.scan(try String(contentsOfFile: planFile, encoding: .utf8), what: "the saved plan file")
-        #expect(try rampart(["plan", "-i", labInventory, site, "--json"]).status == 0)
+        var swiftSite = Scenario("27 the site written in Swift")
+        swiftSite.expect(try SwiftSiteChecks.samePlans("fresh lab"), "the Swift and YAML sites plan the fresh lab alike")
+        // The cold apply is the Swift site's (Sources/FoobarSite, its own executable); the YAML
+        // site then finds nothing to do, and later (after YAML applies) the other way round.
         try PlantedSecrets.watchArguments()
         let started = Date()
-        let apply = try rampart(["apply", "-i", labInventory, site, "--yes", "--json", "--verbose"])
+        let apply = try foobarSite(["apply", "--yes", "--json", "--verbose"])
         let cold = Date().timeIntervalSince(started)
-        #expect(apply.status == 0, "site apply failed:\n\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.status == 0, "site apply (Swift) failed:\n\(apply.stdout)\n\(apply.stderr)")
         try PlantedSecrets.collectArguments()
         let noopStarted = Date()
         let noop = try rampart(["plan", "-i", labInventory, site, "--detailed-exitcode"])
         let noopPlan = Date().timeIntervalSince(noopStarted)
         #expect(noop.status == 0, "not converged right after apply:\n\(noop.stdout)")
+        swiftSite.expect(apply.status == 0 && noop.status == 0, "applied from Swift, the YAML site's plan is empty")
+        swiftSite.expect(try SwiftSiteChecks.samePlans("converged lab"), "the Swift and YAML sites plan the converged lab alike")
+        let swiftVerify = try foobarSite(["verify"])
+        swiftSite.expect(swiftVerify.status == 0, "verify from the Swift site: \(swiftVerify.stdout)\(swiftVerify.stderr)")
         let rerunStarted = Date()
         let rerun = try rampart(["apply", "-i", labInventory, site, "--yes"])
         print(String(format: "site: cold apply %.1f s, no-op plan %.2f s, no-op re-run (apply) %.2f s", cold, noopPlan, Date().timeIntervalSince(rerunStarted)))
@@ -134,8 +141,12 @@ enum SiteLabChecks {
         var stopped = Scenario("9 web1 stopped")
         stopped.expect(whileStopped.count == 60 && whileStopped.allSatisfy { $0 == "200" }, "failures while web1 was stopped: \(whileStopped)")
         stopped.finish("LB: \(whileStopped.count) requests, \(whileStopped.filter { $0 != "200" }.count) failed")
+        swiftSite.expect(try SwiftSiteChecks.samePlans("drifted lab", changes: true), "the Swift and YAML sites plan the drifted lab alike")
         let healed = try rampart(["apply", "-i", labInventory, site, "--yes"])
         #expect(healed.status == 0, "\(healed.stdout)")
+        let swiftNoop = try foobarSite(["plan", "--detailed-exitcode"])
+        swiftSite.expect(swiftNoop.status == 0, "applied from YAML, the Swift site's plan is empty: \(swiftNoop.stdout)")
+        swiftSite.finish("fresh, converged and drifted lab planned alike from Swift and YAML; applied from each, the other's plan empty; verify green from Swift")
 
         // A backend whose certificate comes from another CA is marked down by the LB.
         _ = try shell("""
@@ -170,5 +181,22 @@ enum SiteLabChecks {
         roll.expect(change.status == 0 && change.stdout.contains("before_each on lb1"), "the roll")
         roll.expect(duringRoll.count == 120 && duringRoll.allSatisfy { $0 == "200" }, "failures during the roll: \(duringRoll)")
         roll.finish("drained in HAProxy one at a time: \(duringRoll.count) requests, \(duringRoll.filter { $0 != "200" }.count) failed")
+    }
+}
+
+/// The reference site in Swift (`foobar-site`) against the same site in YAML on the lab.
+enum SwiftSiteChecks {
+    /// `plan --json` of both sites: the same hosts and steps, byte for byte (the plan names the
+    /// inventory and playbook the Swift site is read as — the YAML files' own paths).
+    static func samePlans(_ moment: String, changes: Bool = false) throws -> Bool {
+        let swift = try foobarSite(["plan", "--json"])
+        let yaml = try rampart(["plan", "-i", labInventory, SiteLabChecks.site, "--json"])
+        let same = swift.status == 0 && yaml.status == 0 && swift.stdout == yaml.stdout
+        if !same {
+            print("swift site plan (\(moment)), status \(swift.status):\n\(swift.stdout.prefix(3000))\n\(swift.stderr)")
+            print("yaml site plan (\(moment)), status \(yaml.status):\n\(yaml.stdout.prefix(3000))\n\(yaml.stderr)")
+        }
+        let hasChanges = yaml.stdout.contains("\"action\"") || yaml.stdout.contains("\"steps\" : [\n")
+        return same && (!changes || hasChanges)
     }
 }
