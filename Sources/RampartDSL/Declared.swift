@@ -7,8 +7,11 @@ import RampartModel
 /// `#filePath`/`#line`/`#column`, shown relative to the current folder as compilers do.
 public struct SwiftLocation: Sendable {
     public let location: SourceLocation
+    /// The file as the compiler named it (absolute), for editing it.
+    public let path: String
 
     public init(file: String, line: Int, column: Int) {
+        path = file
         let folder = FileManager.default.currentDirectoryPath + "/"
         let shown = file.hasPrefix(folder) ? String(file.dropFirst(folder.count)) : file
         location = SourceLocation(file: shown, line: line, column: column)

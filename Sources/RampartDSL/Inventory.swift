@@ -51,6 +51,15 @@ public struct Group: Sendable, HostSelection {
         self.at = SwiftLocation(file: file, line: line, column: column)
     }
 
+    init(copying group: Group, hosts: [Host], children: [Group]) {
+        name = group.name
+        self.hosts = hosts
+        self.children = children
+        connection = group.connection
+        vars = group.vars
+        at = group.at
+    }
+
     /// Every host of the inventory (the built-in group; not declared).
     public static let all = Group("all")
 
@@ -166,6 +175,18 @@ public struct Inventory: Sendable {
         self.vaultPasswordFile = vaultPasswordFile
         self.caDirectory = caDirectory
         self.at = SwiftLocation(file: file, line: line, column: column)
+    }
+
+    init(copying inventory: Inventory, groups: [Group]) {
+        name = inventory.name
+        folder = inventory.folder
+        hosts = inventory.hosts
+        self.groups = groups
+        connection = inventory.connection
+        vars = inventory.vars
+        vaultPasswordFile = inventory.vaultPasswordFile
+        caDirectory = inventory.caDirectory
+        at = inventory.at
     }
 
     /// The groups declared and the groups they hold, each once, parents first.

@@ -31,6 +31,14 @@ public struct Site: Sendable {
         self.at = SwiftLocation(file: file, line: line, column: column)
     }
 
+    init(copying site: Site, inventory: Inventory) {
+        name = site.name
+        self.inventory = inventory
+        plays = site.plays
+        root = site.root
+        at = site.at
+    }
+
     /// Names the project folder of a site whose executable runs away from its sources.
     public static let rootVariable = "RAMPART_SITE_ROOT"
 

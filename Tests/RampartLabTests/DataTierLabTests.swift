@@ -87,14 +87,27 @@ enum DataTierLabChecks {
         _ = try app(ca, note: "after-reseed")
         #expect(try arrives("after-reseed", on: "db2"), "the seeded replica does not replicate")
 
-        // Switchover to db2 (on a copy of the inventory: promote edits the file it is given).
-        let inventory = try SiteLabChecks.inventoryCopy(in: folder, name: "lab-db")
+        // Switchover to db2 by the site written in Swift: it edits the two groups' host lists in
+        // Sources/FoobarSite/Lab.swift (put back afterwards) and applies the site as edited.
+        let labSwift = packageRoot.appendingPathComponent("Sources/FoobarSite/Lab.swift").path
+        let labSource = try String(contentsOfFile: labSwift, encoding: .utf8)
+        defer { try? labSource.write(toFile: labSwift, atomically: true, encoding: .utf8) }
         var started = Date()
-        let promote = try rampart(["db", "promote", "db2", "-i", inventory, SiteLabChecks.site, "--yes"])
-        print(String(format: "db promote db2 (switchover + apply): %.1f s", Date().timeIntervalSince(started)))
+        let promote = try foobarSite(["db", "promote", "db2", "--yes"])
+        print(String(format: "db promote db2 (switchover + apply, Swift site): %.1f s", Date().timeIntervalSince(started)))
         #expect(promote.status == 0, "promote db2 failed:\n\(promote.stdout)\n\(promote.stderr)")
-        let edited = try String(contentsOfFile: inventory, encoding: .utf8)
-        #expect(edited.contains("db_primary:    { hosts: [db2] }") && edited.contains("db_replicas:   { hosts: [db1] }"), "\(edited)")
+        let editedSource = try String(contentsOfFile: labSwift, encoding: .utf8)
+        #expect(editedSource.contains(#"Group("db_primary", hosts: [db2])"#) && editedSource.contains(#"Group("db_replicas", hosts: [db1])"#),
+                "\(editedSource)")
+        #expect(editedSource.replacingOccurrences(of: "[db2]", with: "[x]").replacingOccurrences(of: "[db1]", with: "[db2]")
+                    .replacingOccurrences(of: "[x]", with: "[db1]") == labSource, "promote changed more than the two host lists")
+        try labSource.write(toFile: labSwift, atomically: true, encoding: .utf8)
+        // The same move in YAML (a copy of the inventory) plans nothing: the Swift site applied exactly it.
+        let inventory = try SiteLabChecks.inventoryCopy(in: folder, name: "lab-db")
+        let yamlText = try String(contentsOfFile: inventory, encoding: .utf8)
+        try yamlText.replacingOccurrences(of: "db_primary:    { hosts: [db1] }", with: "db_primary:    { hosts: [db2] }")
+            .replacingOccurrences(of: "db_replicas:   { hosts: [db2] }", with: "db_replicas:   { hosts: [db1] }")
+            .write(toFile: inventory, atomically: true, encoding: .utf8)
         try roles(primary: "db2", replica: "db1")
         let onDB2 = try app(ca, note: "after-promote")
         #expect(onDB2.contains("written: note") && onDB2.contains("database: db2") && onDB2.contains("first-note"), "\(onDB2)")
@@ -106,6 +119,8 @@ enum DataTierLabChecks {
         let back = try rampart(["db", "promote", "db1", "-i", inventory, SiteLabChecks.site, "--yes"])
         print(String(format: "db promote db1 (switchover + apply): %.1f s", Date().timeIntervalSince(started)))
         #expect(back.status == 0, "promote db1 failed:\n\(back.stdout)\n\(back.stderr)")
+        let editedBack = try String(contentsOfFile: inventory, encoding: .utf8)
+        #expect(editedBack.contains("db_primary:    { hosts: [db1] }") && editedBack.contains("db_replicas:   { hosts: [db2] }"), "\(editedBack)")
         try roles(primary: "db1", replica: "db2")
         let onDB1 = try app(ca, note: "promoted-back")
         #expect(onDB1.contains("database: db1") && onDB1.contains("after-promote"), "\(onDB1)")

@@ -89,6 +89,7 @@ enum SiteLabChecks {
         swiftSite.expect(try SwiftSiteChecks.samePlans("converged lab"), "the Swift and YAML sites plan the converged lab alike")
         let swiftVerify = try foobarSite(["verify"])
         swiftSite.expect(swiftVerify.status == 0, "verify from the Swift site: \(swiftVerify.stdout)\(swiftVerify.stderr)")
+        swiftSite.expect(try SwiftSiteChecks.everyCommand(), "the Swift site's executable runs rampart's commands")
         let rerunStarted = Date()
         let rerun = try rampart(["apply", "-i", labInventory, site, "--yes"])
         print(String(format: "site: cold apply %.1f s, no-op plan %.2f s, no-op re-run (apply) %.2f s", cold, noopPlan, Date().timeIntervalSince(rerunStarted)))
@@ -188,6 +189,30 @@ enum SiteLabChecks {
 enum SwiftSiteChecks {
     /// `plan --json` of both sites: the same hosts and steps, byte for byte (the plan names the
     /// inventory and playbook the Swift site is read as — the YAML files' own paths).
+    /// The commands beside plan/apply/verify, from the site's executable without -i: a saved
+    /// plan applied, exec, status, inventory, ca, graph, validate.
+    static func everyCommand() throws -> Bool {
+        let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("swift-site-\(getpid()).plan").path
+        defer { try? FileManager.default.removeItem(atPath: planFile) }
+        var ok = true
+        func check(_ arguments: [String], _ expectation: (Int32, String) -> Bool) throws {
+            let result = try foobarSite(arguments)
+            if !expectation(result.status, result.stdout) {
+                ok = false
+                print("foobar-site \(arguments.joined(separator: " ")): status \(result.status)\n\(result.stdout.prefix(2000))\n\(result.stderr)")
+            }
+        }
+        try check(["plan", "--out", planFile, "--detailed-exitcode"]) { status, _ in status == 0 }
+        try check(["apply", planFile]) { status, out in status == 0 && out.contains("No changes") }
+        try check(["exec", "--limit", "db_primary", "--", "hostname"]) { status, out in status == 0 && out.contains("db1") }
+        try check(["status"]) { _, out in out.contains("mon1") }  // Prometheus may still be filling its first scrapes
+        try check(["inventory", "--graph"]) { status, out in status == 0 && out.contains("@db_primary") }
+        try check(["ca", "list"]) { status, out in status == 0 && out.contains("www") }
+        try check(["graph"]) { status, out in status == 0 && out.contains("digraph") }
+        try check(["validate"]) { status, out in status == 0 && out.contains("valid: 6 hosts") }
+        return ok
+    }
+
     static func samePlans(_ moment: String, changes: Bool = false) throws -> Bool {
         let swift = try foobarSite(["plan", "--json"])
         let yaml = try rampart(["plan", "-i", labInventory, SiteLabChecks.site, "--json"])

@@ -4,6 +4,7 @@ import Rampart
 import RampartApply
 import RampartBasics
 import RampartCatalog
+import RampartDSL
 import RampartLoading
 import RampartModel
 import RampartRemote
@@ -24,7 +25,9 @@ struct DBCommand: AsyncParsableCommand {
 /// replicas in `db_replicas`), so the switchover ends by editing those two lists in the
 /// inventory file — comments and layout kept — and applying the playbook with it: the old
 /// primary's role file and the web servers' application config follow, the web play rolling
-/// as usual. Commit the edited inventory afterwards, as after `cargo add`.
+/// as usual. Commit the edited inventory afterwards, as after `cargo add`. A site written in
+/// Swift has those groups in its source: promote edits their host lists there (rebuild and
+/// commit afterwards) and applies the site with the hosts moved.
 struct PromoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "promote",
@@ -45,8 +48,8 @@ struct PromoteCommand: AsyncParsableCommand {
     @Argument(help: "The replica to promote (an inventory host).")
     var host: String
 
-    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); edited in place.")
-    var inventory: String
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory file (YAML); edited in place. In a Swift site's executable, left out: the site's source is edited.")
+    var inventoryFile: String?
 
     @Argument(help: "The playbook to apply afterwards (default: playbooks/site.yml beside the inventory's folder).")
     var playbook: String?
@@ -66,22 +69,37 @@ struct PromoteCommand: AsyncParsableCommand {
     /// What a switchover moves, checked before anything changes.
     struct Move {
         let project: Project
+        let inventoryPath: String
         let playbookPath: String
         let old: Host
         let target: Host
         let replication: ReplicationResource
-        /// The inventory file's text with the two groups swapped.
-        let edited: String
+        /// The two groups swapped: the inventory file's text, or the Swift site's source.
+        let edited: Edit
         let primaryGroup: String
         let replicaGroup: String
     }
 
+    enum Edit {
+        case inventoryText(String)
+        case swiftSource(GroupMembersEdit)
+
+        /// What is edited, for the messages.
+        func files(_ inventory: String) -> String {
+            switch self {
+            case .inventoryText: return inventory
+            case .swiftSource(let edit): return edit.files.map { SwiftLocation(file: $0.path, line: 1, column: 1).location.file }.joined(separator: ", ")
+            }
+        }
+    }
+
     func run() async throws {
         let move = try prepare()
+        let inventory = move.inventoryPath, edited = move.edited.files(move.inventoryPath)
         Terminal.shared.write("""
         Switchover: \(host) becomes the primary, \(move.old.name) its replica.
           writes on \(move.old.name) pause until \(host) has caught up (at most \(catchUpTimeout) s), then go to \(host);
-          \(inventory): \(host) moves to `\(move.primaryGroup)`, \(move.old.name) to `\(move.replicaGroup)`;
+          \(edited): \(host) moves to `\(move.primaryGroup)`, \(move.old.name) to `\(move.replicaGroup)`;
           then \(move.playbookPath) is applied (the application's config rolls to the new primary).
 
         """)
@@ -90,15 +108,23 @@ struct PromoteCommand: AsyncParsableCommand {
             return
         }
         try await switchOver(move)
-        let apply = try ApplyCommand.parse(["-i", inventory, move.playbookPath, "--yes"])
-        try await apply.run()
+        switch move.edited {
+        case .inventoryText:
+            try await ApplyCommand.parse(["-i", inventory, move.playbookPath, "--yes"]).run()
+        case .swiftSource(let edit):
+            // This executable still holds the site as built: apply the site as the edited source says.
+            ProjectSource.builtIn = edit.site
+            try await ApplyCommand.parse(["--yes"]).run()
+        }
     }
 
     /// The project, the replica and its primary, and the edited inventory (which must still load).
     func prepare() throws -> Move {
-        let playbookPath = playbook ?? URL(fileURLWithPath: inventory).deletingLastPathComponent()
+        let inventory = try ProjectSource.inventory(inventoryFile)
+        let swiftSite = ProjectSource.isSite(inventory: inventory) && playbook == nil ? ProjectSource.builtIn : nil
+        let playbookPath = swiftSite?.playbookPath ?? playbook ?? URL(fileURLWithPath: inventory).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("playbooks/site.yml").path
-        let project = try Project.load(inventory: inventory, playbook: playbookPath, vault: Diagnostics.vaultPassword)
+        let project = try ProjectSource.load(inventory: inventory, playbook: playbookPath)
         let layout = try SiteLayout(inventory: project.inventory)
         let primaryGroup = self.primaryGroup ?? layout.groups[.primary]!, replicaGroup = self.replicaGroup ?? layout.groups[.replicas]!
         let catalog = try project.compile()
@@ -113,11 +139,24 @@ struct PromoteCommand: AsyncParsableCommand {
         guard let old = project.inventory.host(named: replication.primary) else {
             throw DiagnosticError(.error("\(host)'s primary '\(replication.primary)' is not a host of \(inventory)"))
         }
-        let text = try String(contentsOfFile: inventory, encoding: .utf8)
-        let edited = try InventoryEditor.swapPrimary(text, file: inventory, primaryGroup: primaryGroup, replicaGroup: replicaGroup,
-                                                     oldPrimary: old.name, newPrimary: host)
-        try checkEdited(edited, playbookPath: playbookPath, oldPrimary: old.name, groups: (primaryGroup, replicaGroup))
-        return Move(project: project, playbookPath: playbookPath, old: old, target: target, replication: replication,
+        let edited: Edit
+        if let swiftSite {
+            func swapped(_ group: String) -> [String] {
+                (project.inventory.group(named: group)?.hosts ?? []).map { $0 == old.name ? host : $0 == host ? old.name : $0 }
+            }
+            let edit = try swiftSite.moving(members: [primaryGroup: swapped(primaryGroup), replicaGroup: swapped(replicaGroup)])
+            try checkEdited(try edit.site.load(vault: Diagnostics.vaultPassword).compile(), playbookPath: playbookPath,
+                            oldPrimary: old.name, groups: (primaryGroup, replicaGroup))
+            edited = .swiftSource(edit)
+        } else {
+            let text = try String(contentsOfFile: inventory, encoding: .utf8)
+            let swappedText = try InventoryEditor.swapPrimary(text, file: inventory, primaryGroup: primaryGroup, replicaGroup: replicaGroup,
+                                                              oldPrimary: old.name, newPrimary: host)
+            try checkEdited(try probeCatalog(swappedText, inventory: inventory, playbookPath: playbookPath), playbookPath: playbookPath,
+                            oldPrimary: old.name, groups: (primaryGroup, replicaGroup))
+            edited = .inventoryText(swappedText)
+        }
+        return Move(project: project, inventoryPath: inventory, playbookPath: playbookPath, old: old, target: target, replication: replication,
                     edited: edited, primaryGroup: primaryGroup, replicaGroup: replicaGroup)
     }
 
@@ -157,15 +196,22 @@ struct PromoteCommand: AsyncParsableCommand {
         await oldConnection.close()
         await newConnection.close()
         if let failure, !failure.promoted { throw DiagnosticError(failure.diagnostic) }  // nothing moved; the inventory stays
-        // The new primary takes writes: the inventory says so from here on.
-        try AtomicFile.write(Data(edited.utf8), to: inventory, mode: Self.mode(of: inventory))
-        Terminal.shared.write(String(format: "  %@ is the primary (switchover %.1f s); %@ updated: commit it.\n",
-                                     host, Monotonic.now() - started, inventory))
+        // The new primary takes writes: the inventory (or the site's source) says so from here on.
+        switch edited {
+        case .inventoryText(let text):
+            try AtomicFile.write(Data(text.utf8), to: move.inventoryPath, mode: Self.mode(of: move.inventoryPath))
+            Terminal.shared.write(String(format: "  %@ is the primary (switchover %.1f s); %@ updated: commit it.\n",
+                                         host, Monotonic.now() - started, move.inventoryPath))
+        case .swiftSource(let edit):
+            for file in edit.files { try AtomicFile.write(Data(file.text.utf8), to: file.path, mode: Self.mode(of: file.path)) }
+            Terminal.shared.write(String(format: "  %@ is the primary (switchover %.1f s); %@ updated: rebuild and commit it.\n",
+                                         host, Monotonic.now() - started, edited.files(move.inventoryPath)))
+        }
         if let failure { throw DiagnosticError(failure.diagnostic) }
     }
 
-    /// The edited inventory must load and make the promoted host the primary.
-    private func checkEdited(_ text: String, playbookPath: String, oldPrimary: String, groups: (primary: String, replica: String)) throws {
+    /// The edited inventory, loaded with the playbook beside a copy of it.
+    private func probeCatalog(_ text: String, inventory: String, playbookPath: String) throws -> Catalog {
         let folder = URL(fileURLWithPath: inventory).deletingLastPathComponent()
         let probe = folder.appendingPathComponent(".rampart-promote-\(getpid())-" + URL(fileURLWithPath: inventory).lastPathComponent)
         try text.write(to: probe, atomically: true, encoding: .utf8)
@@ -177,7 +223,11 @@ struct PromoteCommand: AsyncParsableCommand {
             try FileManager.default.createSymbolicLink(at: probeFolder, withDestinationURL: ownFolder)
         }
         defer { try? FileManager.default.removeItem(at: probeFolder) }
-        let catalog = try Project.load(inventory: probe.path, playbook: playbookPath, vault: Diagnostics.vaultPassword).compile()
+        return try Project.load(inventory: probe.path, playbook: playbookPath, vault: Diagnostics.vaultPassword).compile()
+    }
+
+    /// The edited inventory must make the promoted host the primary.
+    private func checkEdited(_ catalog: Catalog, playbookPath: String, oldPrimary: String, groups: (primary: String, replica: String)) throws {
         let demoted = Self.replication(in: catalog, oldPrimary), promoted = Self.replication(in: catalog, host)
         guard demoted?.state == .present, demoted?.primary == host, promoted?.state == .absent else {
             throw DiagnosticError(.error("after moving the hosts between `\(groups.primary)` and `\(groups.replica)`, \(playbookPath) does not make \(host) the primary and \(oldPrimary) its replica",

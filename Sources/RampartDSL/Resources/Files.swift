@@ -77,36 +77,64 @@ public struct Symlink: ResourceDeclaration {
     }
 }
 
-/// `line:` — one line of a file Rampart does not own whole.
+/// `line:` — one line of a file Rampart does not own whole: the line `match` finds replaced, or
+/// added (after or before the first line a pattern finds, else at the end); `.absent` removes
+/// the lines `match` finds.
 public struct Line: ResourceDeclaration {
     public var declared: DeclaredResource
 
-    public init(_ name: String, path: String, text: String, match: String? = nil, create: Bool? = nil, validate: String? = nil,
-                file: String = #filePath, line: Int = #line, column: Int = #column) {
+    public init(_ name: String, path: String, text: String, match: String? = nil, after: String? = nil, before: String? = nil,
+                create: Bool? = nil, validate: String? = nil, file: String = #filePath, line: Int = #line, column: Int = #column) {
         let at = SwiftLocation(file: file, line: line, column: column)
         var fields = DeclaredFields(at)
         fields["path"] = .string(path)
         fields["match"] = match.map(Value.string)
         fields["text"] = .string(text)
+        fields["after"] = after.map(Value.string)
+        fields["before"] = before.map(Value.string)
         fields["create"] = create.map(Value.bool)
+        fields["validate"] = validate.map(Value.string)
+        declared = DeclaredResource("line", name, fields, at)
+    }
+
+    /// The lines `match` finds, removed.
+    public init(_ name: String, path: String, match: String, state: Presence, validate: String? = nil,
+                file: String = #filePath, line: Int = #line, column: Int = #column) {
+        let at = SwiftLocation(file: file, line: line, column: column)
+        var fields = DeclaredFields(at)
+        fields["path"] = .string(path)
+        fields["match"] = .string(match)
+        fields["state"] = .string(state.rawValue)
         fields["validate"] = validate.map(Value.string)
         declared = DeclaredResource("line", name, fields, at)
     }
 }
 
-/// `block:` — a marked block of a file Rampart does not own whole.
+/// `block:` — a marked block of a file Rampart does not own whole (`.absent`: the block removed).
 public struct Block: ResourceDeclaration {
     public var declared: DeclaredResource
 
-    public init(_ name: String, path: String, content: String, marker: String? = nil, create: Bool? = nil, validate: String? = nil,
-                file: String = #filePath, line: Int = #line, column: Int = #column) {
+    public init(_ name: String, path: String, content: String, marker: String? = nil, after: String? = nil, before: String? = nil,
+                create: Bool? = nil, validate: String? = nil, file: String = #filePath, line: Int = #line, column: Int = #column) {
         let at = SwiftLocation(file: file, line: line, column: column)
         var fields = DeclaredFields(at)
         fields["path"] = .string(path)
         fields["content"] = .string(content)
         fields["marker"] = marker.map(Value.string)
+        fields["after"] = after.map(Value.string)
+        fields["before"] = before.map(Value.string)
         fields["create"] = create.map(Value.bool)
         fields["validate"] = validate.map(Value.string)
+        declared = DeclaredResource("block", name, fields, at)
+    }
+
+    public init(_ name: String, path: String, marker: String? = nil, state: Presence,
+                file: String = #filePath, line: Int = #line, column: Int = #column) {
+        let at = SwiftLocation(file: file, line: line, column: column)
+        var fields = DeclaredFields(at)
+        fields["path"] = .string(path)
+        fields["marker"] = marker.map(Value.string)
+        fields["state"] = .string(state.rawValue)
         declared = DeclaredResource("block", name, fields, at)
     }
 }
