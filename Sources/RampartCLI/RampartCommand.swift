@@ -69,7 +69,10 @@ public struct RampartCommand: AsyncParsableCommand {
     }
 }
 
-/// Exit codes shared by all commands (0 ok; 1 an error or a failed host; 2 reserved for "changes" in plan).
+/// Exit codes shared by all commands (0 ok; 1 an error or a failed host; 2 "changes" and 3
+/// "drift" in `plan --detailed-exitcode` / `--drift-exitcode`).
 enum ExitCodes {
     static let failure = ExitCode(1)
+    static let changes = ExitCode(2)
+    static let drift = ExitCode(3)
 }

@@ -160,7 +160,7 @@ public struct Engine: Sendable {
         let settled = await Parallel.map(runs, width: forks) { run -> HostRun in
             var run = run
             guard run.error == nil, let plan = run.plan, let facts = run.facts, let connection = run.connection else { return run }
-            let manifestCurrent = plan.manifest.map { $0 == facts.manifest.map(\.id) } ?? true
+            let manifestCurrent = plan.manifest.map { $0 == facts.manifest.map(\.line) } ?? true
             if run.lockWasFree && plan.steps.isEmpty && manifestCurrent && plan.editMarkers == nil {
                 run.settled = true
                 return run

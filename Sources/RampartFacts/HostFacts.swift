@@ -322,10 +322,35 @@ public struct MySQLFacts: Sendable, Hashable, Codable {
     }
 }
 
-/// One line of the on-host manifest: a resource Rampart put in place, and what removing it means.
+/// One line of the on-host manifest: a resource Rampart put in place, and the digest of its
+/// declaration as that apply had it (`kind:name<TAB>digest`; a manifest written before digests
+/// has the id alone) — what tells a change of the playbook from a change of the host.
 public struct ManagedEntry: Sendable, Hashable, Codable {
     public var id: ResourceIDText
-    public init(_ id: ResourceIDText) { self.id = id }
+    public var digest: String?
+
+    /// Parses a manifest line.
+    public init(_ line: String) {
+        if let tab = line.firstIndex(of: Self.separator) {
+            id = String(line[..<tab])
+            let digest = String(line[line.index(after: tab)...])
+            self.digest = digest.isEmpty ? nil : digest
+        } else {
+            id = line
+            digest = nil
+        }
+    }
+
+    public init(id: ResourceIDText, digest: String?) {
+        self.id = id
+        self.digest = digest
+    }
+
+    /// Between the id and the digest: a resource's name may hold spaces, never a tab.
+    public static let separator: Character = "\t"
+
+    /// The line as the manifest holds it.
+    public var line: String { digest.map { id + String(Self.separator) + $0 } ?? id }
 }
 
 /// `kind:name` as stored on the host (kept as text so a manifest from a newer Rampart still parses).

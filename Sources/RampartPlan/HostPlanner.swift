@@ -63,8 +63,9 @@ public enum HostPlanner {
         }
         if facts.assumed { noteWhatOfflineAssumed(&steps, catalog, &context) }
 
-        let desired = catalog.resources.map(\.id.description)
-        let manifest = desired == facts.manifest.map(\.id) ? nil : desired
+        steps = labelled(steps, catalog: catalog, manifest: facts.manifest)
+        let desired = catalog.resources.map(DeclarationDigest.line)
+        let manifest = desired == facts.manifest.map(\.line) ? nil : desired
         var plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
                             stages: PlanStage.stages(of: catalog, steps: steps), assumed: facts.assumed)
         // Files whose edits this plan computed (not made at apply time), their marker not yet current.

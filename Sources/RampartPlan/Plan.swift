@@ -61,6 +61,8 @@ public struct Step: Sendable, Hashable, Codable {
     /// the host still lets Rampart in (a firewall). Until then the host undoes it by itself
     /// within `confirm.within` seconds.
     public var confirm: Confirmation?
+    /// Intended (the playbook changed) or drift (the host changed); nil when unknown.
+    public var reason: StepReason?
 
     public init(_ resources: [ResourceID], _ action: StepAction, summary: String, diff: String? = nil, script: StepScript,
                 payload: Payload? = nil, triggers: [ResourceID] = [], note: String? = nil, isHandler: Bool = false,
@@ -238,16 +240,26 @@ public struct Plan: Sendable, Hashable, Codable {
 
     public struct Summary: Sendable, Hashable, Codable {
         public var add = 0, change = 0, delete = 0, refresh = 0
+        /// Steps that correct drift (the host changed since the last apply), and steps the
+        /// playbook's own changes ask for.
+        public var drift = 0, intended = 0
         public var isEmpty: Bool { add + change + delete + refresh == 0 }
         public var text: String {
-            isEmpty ? "No changes. The hosts match the playbook."
-                : "Plan: \(add) to add, \(change) to change, \(delete) to delete" + (refresh > 0 ? ", \(refresh) to reload/restart/run." : ".")
+            guard !isEmpty else { return "No changes. The hosts match the playbook." }
+            let totals = "Plan: \(add) to add, \(change) to change, \(delete) to delete" + (refresh > 0 ? ", \(refresh) to reload/restart/run." : ".")
+            guard drift > 0 else { return totals }
+            return totals + " \(drift) step\(drift == 1 ? "" : "s") correct\(drift == 1 ? "s" : "") drift (changed on the host since the last apply)"
+                + (intended > 0 ? ", \(intended) come\(intended == 1 ? "s" : "") from changes of the playbook or inventory." : ".")
         }
     }
 
     public var summary: Summary {
         var summary = Summary()
         for step in hosts.flatMap(\.steps) {
+            if !(step.isHandler && !step.pending) {
+                if step.reason == .drift { summary.drift += 1 }
+                if step.reason == .intended { summary.intended += 1 }
+            }
             switch step.action {
             case .create: summary.add += step.resources.count
             case .update: summary.change += step.resources.count

@@ -41,7 +41,7 @@ final class SecretTable {
             switch escaping {
             case .none: segments.append(.secret(secrets[index]))
             case .json:
-                segments.append(.secret(secrets[index].withRevealed { Secret(TemplateFilters.jsonEscaped($0)) }))
+                segments.append(.secret(secrets[index].withRevealed { Secret(JSONString.escaped($0)) }))
             }
             rest = rest[rest.index(after: end)...]
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RampartBasics
 import Stencil
 
 /// Filters beyond Stencil's own (default, join, indent, split, uppercase, lowercase,
@@ -53,30 +54,15 @@ enum TemplateFilters {
         switch value {
         case nil: return "null"
         case let marker as SecretMarker: return "\"" + SecretTable.marker(marker.index, escaping: .json) + "\""
-        case let string as String: return "\"" + jsonEscaped(string) + "\""
+        case let string as String: return "\"" + JSONString.escaped(string) + "\""
         case let bool as Bool: return bool ? "true" : "false"
         case let int as Int: return String(int)
         case let double as Double: return double.isFinite ? String(double) : "null"
         case let list as [Any]: return "[" + list.map(toJSON).joined(separator: ",") + "]"
         case let map as [String: Any]:
-            return "{" + map.keys.sorted().map { "\"" + jsonEscaped($0) + "\":" + toJSON(map[$0]) }.joined(separator: ",") + "}"
-        default: return "\"" + jsonEscaped(stringValue(value)) + "\""
+            return "{" + map.keys.sorted().map { "\"" + JSONString.escaped($0) + "\":" + toJSON(map[$0]) }.joined(separator: ",") + "}"
+        default: return "\"" + JSONString.escaped(stringValue(value)) + "\""
         }
     }
 
-    static func jsonEscaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }

@@ -26,9 +26,12 @@ struct ApplyOperationTests {
         Inventory(hosts: hosts.map { Host($0, address: "10.0.0.\($0.count)") })
     }
 
-    /// The facts exec's output as the probes print it (lock line first, then each section).
+    /// The facts exec's output as the probes print it (lock line first, then each section); the
+    /// manifest as the last apply wrote it (the command with its declaration's digest).
     static func facts(lock: String, due: Bool, manifest: Bool = true) -> String {
-        "\n\u{1e}lock\n\(lock)\n\n\u{1e}state\nos|debian|12\n" + (manifest ? "M|command:deploy\n" : "") + "\n\u{1e}guards\nC|0|\(due ? 1 : 0)\n"
+        let deploy = catalog(["h"]).hosts[0].resources[0]
+        return "\n\u{1e}lock\n\(lock)\n\n\u{1e}state\nos|debian|12\n" + (manifest ? "M|\(DeclarationDigest.line(deploy))\n" : "")
+            + "\n\u{1e}guards\nC|0|\(due ? 1 : 0)\n"
     }
 
     /// A host scripted for a whole apply: first look, lock, the step, the manifest and release.

@@ -2,6 +2,7 @@ import Foundation
 import RampartBasics
 @testable import RampartFacts
 import RampartModel
+import RampartTestSupport
 import Testing
 
 /// Facts as data, pyinfra-style: each probe section's real output, captured from the lab's
@@ -221,6 +222,28 @@ struct ProbeParserTests {
         #expect(facts.os == OperatingSystem(id: "debian", version: "12", codename: "bookworm"))
         #expect(facts.manifest.first?.id == "package:curl")
         #expect(facts.pendingHandlers.isEmpty)
+    }
+
+    /// A manifest line carries the declaration's digest after a tab; one without (an older
+    /// Rampart's) still parses, and the shell skips catalog entries by id either way.
+    @Test func manifestLinesWithDigests() throws {
+        var facts = HostFacts(host: "h1")
+        let catalog = Self.catalog([.package(PackageResource("curl"))])
+        StateProbe.section(for: catalog)!.parse("M|package:curl\t00ff\nM|file:/etc/a b\nM|user:old\t\n", &facts)
+        #expect(facts.manifest == [ManagedEntry(id: "package:curl", digest: "00ff"), ManagedEntry(id: "file:/etc/a b", digest: nil),
+                                   ManagedEntry(id: "user:old", digest: nil)])
+        #expect(facts.manifest.map(\.line) == ["package:curl\t00ff", "file:/etc/a b", "user:old"])
+        // The probe's own shell: a manifest with digests, the catalog's resource skipped (no P| line), a removed one looked at.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-manifest-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = folder.appendingPathComponent("m").path
+        try "package:curl\t00ff\ndirectory:\(folder.path)\t11ee\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        let script = StateProbe.section(for: catalog)!.script.replacingOccurrences(of: HostPaths.manifest(catalog.playbook), with: manifest)
+        let output = LocalShell.run(script).stdout
+        #expect(output.contains("M|package:curl\t00ff") && output.contains("M|directory:\(folder.path)\t11ee"), "\(output)")
+        #expect(!output.contains("P|curl"), "the catalog's own entry is skipped by id: \(output)")
+        #expect(output.contains("S|d|") && output.contains("|" + folder.path + "\u{0}"), "the removed directory is looked at: \(output)")
     }
 }
 

@@ -40,12 +40,13 @@ func foobarSite(_ arguments: [String]) throws -> (status: Int32, stdout: String,
                              "set RAMPART_LAB_TESTS=1 (scripts/test does) — needs root and systemd-nspawn"))
 struct LabIntegrationTests {
     @Test func labLifecycle() async throws {
-        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,sweep,library,hardening,newcomer,package,bastion runs only those checks against a lab already up with the
+        // RAMPART_LAB_FOCUS=faults,lockrace,twoapplies,sitegroups,drift,sweep,library,hardening,newcomer,package,bastion runs only those checks against a lab already up with the
         // site applied (for working on them); the report is printed all the same.
         if let focus = ProcessInfo.processInfo.environment["RAMPART_LAB_FOCUS"] {
             defer { LabReport.shared.printTable() }
             if focus.contains("faults") { try FaultLabChecks.run() }
             if focus.contains("sitegroups") { try SiteGroupsLabChecks.run() }
+            if focus.contains("drift") { try DriftLabelLabChecks.run() }
             if focus.contains("lockrace") { try await LockRaceLabChecks.run() }
             if focus.contains("twoapplies") {
                 try FaultLabChecks.repeatTwoApplies(rounds: Int(ProcessInfo.processInfo.environment["RAMPART_LAB_ROUNDS"] ?? "") ?? 20)
@@ -130,6 +131,8 @@ struct LabIntegrationTests {
         #expect(verify.status == 0, "verify failed:\n\(verify.stdout)\n\(verify.stderr)")
         // The same site under other group names, through `site_groups` (SiteGroupsLabTests.swift).
         try SiteGroupsLabChecks.run()
+        // Why each step is planned: intended (the playbook changed) or drift (a host changed) (DriftLabTests.swift).
+        try DriftLabelLabChecks.run()
         // systemd units, line and block edits on web2, applied, drifted, fixed, taken back (ResourceLibraryLabTests.swift).
         try ResourceLibraryLabChecks.run()
         // The operating system hardened on mon1, with facts in templates and loops (HardeningLabTests.swift).

@@ -14,8 +14,11 @@ struct PlanCommand: AsyncParsableCommand {
         discussion: """
         Gathers each host's facts in one round trip and compares them with the playbook:
         + create  ~ update  - delete  ↻ reload/restart/run, with diffs of file contents (secrets
-        shown as (sensitive)). Exit codes: 0 success; 1 errors; with --detailed-exitcode,
-        2 when there are changes. --out saves the plan for `rampart apply FILE`.
+        shown as (sensitive)). A step that corrects drift — the host changed since the last apply,
+        the playbook did not — is marked [drift]. Exit codes: 0 success; 1 errors; with
+        --detailed-exitcode, 2 when there are changes; with --drift-exitcode, 3 when a change
+        corrects drift (someone edited a host) and 2 when all come from the playbook or
+        inventory (a commit is waiting). --out saves the plan for `rampart apply FILE`.
 
           rampart plan -i inventories/lab.yml playbooks/site.yml
           rampart plan -i inventories/lab.yml playbooks/site.yml --out site.plan --detailed-exitcode
@@ -36,6 +39,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Exit 2 when there are changes (0 none, 1 errors).")
     var detailedExitcode = false
+
+    @Flag(name: .long, help: "As --detailed-exitcode, but exit 3 when a change corrects drift (a host changed since the last apply), 2 when every change comes from the playbook or inventory.")
+    var driftExitcode = false
 
     @Flag(name: .long, help: "Print the plan as JSON.")
     var json = false
@@ -87,7 +93,8 @@ struct PlanCommand: AsyncParsableCommand {
             if let out { Terminal.shared.write("Saved the plan to \(out); apply exactly it with: rampart apply \(out)\n") }
         }
         if !errors.isEmpty { throw ExitCodes.failure }
-        if detailedExitcode && !plan.summary.isEmpty { throw ExitCode(2) }
+        if driftExitcode && plan.summary.drift > 0 { throw ExitCodes.drift }
+        if (detailedExitcode || driftExitcode) && !plan.summary.isEmpty { throw ExitCodes.changes }
     }
 
     private func absolute(_ path: String) -> String {

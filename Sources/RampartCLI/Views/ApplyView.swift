@@ -50,7 +50,8 @@ final class TextApplyView: HumanApplyView, @unchecked Sendable {
             case .skipped: status = terminal.paint("skipped", "2")
             }
             // A failure's output is printed once, with the host's error below.
-            terminal.write("\(pad(host))  \(PlanView().paintSymbol(step)) \(label)  \(status)  \(Self.duration(seconds))\n")
+            let drift = step.reason == .drift && outcome == .changed ? terminal.paint(" " + PlanView.driftTag, "33") : ""
+            terminal.write("\(pad(host))  \(PlanView().paintSymbol(step)) \(label)  \(status)\(drift)  \(Self.duration(seconds))\n")
             if verbose && !output.isEmpty && outcome != .failed && outcome != .rejected {
                 terminal.write(output.split(separator: "\n", omittingEmptySubsequences: false).map { "\(pad(""))    \($0)\n" }.joined())
             }
@@ -84,6 +85,7 @@ final class JSONApplyView: ApplyView, @unchecked Sendable {
         case .stepFinished(let host, let index, let step, let outcome, let seconds, let output):
             object = ["event": "step_finish", "host": host, "index": index, "resource": step.resources.map(\.description),
                       "action": step.action.rawValue, "outcome": outcome.rawValue, "seconds": (seconds * 1000).rounded() / 1000]
+            if let reason = step.reason { object["reason"] = reason.rawValue }
             if verbose || outcome == .failed || outcome == .rejected { object["output"] = output }
         case .hostFinished(let report):
             object = ["event": "host_finish", "host": report.host, "changed": report.changed, "ok": report.unchanged,
@@ -100,12 +102,14 @@ final class JSONApplyView: ApplyView, @unchecked Sendable {
             write(["event": "plan", "host": host.host, "steps": host.steps.map { step -> [String: Any] in
                 var item: [String: Any] = ["resource": step.resources.map(\.description), "action": step.action.rawValue, "summary": step.summary]
                 if step.isHandler { item["handler"] = true }
+                if let reason = step.reason { item["reason"] = reason.rawValue }
                 return item
             }])
         }
         for (host, error) in errors.sorted(by: { $0.key < $1.key }) { write(["event": "plan_error", "host": host, "error": error.message]) }
         let s = plan.summary
-        write(["event": "plan_summary", "add": s.add, "change": s.change, "delete": s.delete, "refresh": s.refresh])
+        write(["event": "plan_summary", "add": s.add, "change": s.change, "delete": s.delete, "refresh": s.refresh,
+               "drift": s.drift, "intended": s.intended])
     }
 
     func applying() {}

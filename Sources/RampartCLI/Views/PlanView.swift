@@ -19,7 +19,8 @@ struct PlanView {
                 let symbol = paintSymbol(step)
                 let handlerNote = step.isHandler && !step.pending ? " (when a subscription changes)" : ""
                 let assumed = host.assumed ? terminal.paint(" (assumed)", "2") : ""
-                out += "  \(symbol) \(label(step).padding(toLength: width, withPad: " ", startingAt: 0))  \(step.summary)\(handlerNote)\(assumed)\n"
+                let drift = step.reason == .drift ? terminal.paint(" " + Self.driftTag, "33") : ""
+                out += "  \(symbol) \(label(step).padding(toLength: width, withPad: " ", startingAt: 0))  \(step.summary)\(handlerNote)\(drift)\(assumed)\n"
                 if let note = step.note { out += terminal.paint("      note: \(note)\n", "2") }
                 if showDiffs, let diff = step.diff, !diff.isEmpty { out += colorDiff(diff) }
             }
@@ -30,6 +31,10 @@ struct PlanView {
         out += "\n" + Self.summaryLine(plan.summary, unplanned: errors.count) + "\n"
         return out
     }
+
+    /// After a step that corrects drift (the host changed since the last apply); intended steps,
+    /// the usual case, are not marked.
+    static let driftTag = "[drift]"
 
     /// The plan's totals; hosts that could not be planned are counted, so that "no changes"
     /// never reads as "every host matches" when some were not looked at.

@@ -6,7 +6,7 @@ enum StateProbe: FactProbe {
     static func section(for catalog: HostCatalog) -> ProbeSection? {
         let manifest = HostPaths.manifest(catalog.playbook)
         let current = catalog.resources.map { Sh.q($0.id.description) }
-        let skip = current.isEmpty ? "" : "case \"$l\" in \(current.joined(separator: "|"))) continue ;; esac\n"
+        let skip = current.isEmpty ? "" : "case \"$e\" in \(current.joined(separator: "|"))) continue ;; esac\n"
         // Asked only by conditions or templates that read them: two more processes a plain no-op does not pay.
         let asksMachine = catalog.templateFacts != nil || catalog.factConditions.contains(where: FactPaths.readsMachine)
         // MemTotal read by the shell itself: two processes, not three.
@@ -15,7 +15,8 @@ enum StateProbe: FactProbe {
         if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os|%s|%s|%s|%s\\n' "$ID" "$VERSION_ID" "$ID_LIKE" "$VERSION_CODENAME"; fi
         \(machine)[ -r \(HostPaths.journal) ] && while IFS= read -r l; do printf 'J|%s\\n' "$l"; done 2>/dev/null < \(HostPaths.journal)
         [ -r \(manifest) ] && while IFS= read -r l; do printf 'M|%s\\n' "$l"
-        \(skip)k=${l%%:*}; n=${l#*:}
+        e=${l%%\(ManagedEntry.separator)*}
+        \(skip)k=${e%%:*}; n=${e#*:}
         case "$k" in
         file|download) \(ProbeLines.find("\"$n\"")); [ -e "\(HostPaths.original(""))$n" ] && printf 'O|%s\\n' "$n" ;;
         directory|symlink) \(ProbeLines.find("\"$n\"")) ;;
