@@ -68,6 +68,8 @@ struct DeclaredFields {
 
     init(_ at: SwiftLocation) { self.at = at }
 
+    /// Write-only: `fields["mode"] = mode.map { … }` adds the field, or nothing for nil (the
+    /// getter exists because Swift asks for one; it reads nothing).
     subscript(key: String) -> Value? {
         get { nil }
         set { if let newValue { entries.append((key, .value(newValue, at: at.location))) } }

@@ -56,18 +56,18 @@ extension Site {
     /// The identifier a host's handle is bound to: `db2` in `public let db2 = Host("db2", …)`
     /// (the compiler's `#column` of a call is its opening parenthesis).
     static func handleName(of host: Host) throws -> String {
-        let where_ = host.at
-        guard let text = try? String(contentsOfFile: where_.path, encoding: .utf8) else {
-            throw DiagnosticError(.error("cannot read \(where_.path), where host '\(host.name)' is declared"))
+        let declared = host.at
+        guard let text = try? String(contentsOfFile: declared.path, encoding: .utf8) else {
+            throw DiagnosticError(.error("cannot read \(declared.path), where host '\(host.name)' is declared"))
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard where_.location.line - 1 < lines.count else { throw DiagnosticError(.error("host '\(host.name)' is not where the build said", at: where_.location)) }
-        let line = Array(lines[where_.location.line - 1].utf8)
-        let before = String(decoding: line.prefix(max(where_.location.column - 1, 0)), as: UTF8.self)
+        guard declared.location.line - 1 < lines.count else { throw DiagnosticError(.error("host '\(host.name)' is not where the build said", at: declared.location)) }
+        let line = Array(lines[declared.location.line - 1].utf8)
+        let before = String(decoding: line.prefix(max(declared.location.column - 1, 0)), as: UTF8.self)
         guard let match = before.firstMatch(of: /\b(?:let|var)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z_.]+\s*)?=\s*[A-Za-z_.]*$/) else {
             throw DiagnosticError(.error("host '\(host.name)' is not bound to a name of its own",
                                          hint: "declare it as `let \(host.name) = Host(\"\(host.name)\", …)` so its groups can list it by name",
-                                         at: where_.location))
+                                         at: declared.location))
         }
         return String(match.1)
     }

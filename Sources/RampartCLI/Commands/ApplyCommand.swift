@@ -33,6 +33,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Hosts to apply: host or group names or globs, comma-separated; '!x' excludes; @failed: the last run's retry file.")
     var limit: String?
 
+    @OptionGroup var sharding: ShardOption
+
     @Flag(name: .long, help: "Do not ask for confirmation.")
     var yes = false
 
@@ -56,7 +58,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let inventoryPath = try saved?.inventory ?? ProjectSource.inventory(inventory)
         let playbookPath = try saved?.playbook ?? ProjectSource.playbook(target)
         let project = try ProjectSource.load(inventory: inventoryPath, playbook: playbookPath)
-        var catalog = try EngineWiring.catalog(project, inventoryPath: inventoryPath, limit: try RetryFile.expand(limit, inventory: inventoryPath))
+        let selection = sharding.limit(try RetryFile.expand(limit, inventory: inventoryPath), inventory: project.inventory)
+        if selection.empty { return Terminal.shared.write(ShardOption.nothingToDo(sharding.shard)) }
+        var catalog = try EngineWiring.catalog(project, inventoryPath: inventoryPath, limit: selection.limit)
         if let saved { catalog.hosts = catalog.hosts.filter { c in saved.hosts.contains { $0.host == c.host } } }
         let request = ApplyRequest(catalog: catalog, inventoryPath: inventoryPath, playbookPath: playbookPath, saved: saved, failFast: failFast)
         let engine = EngineWiring.engine(for: project, inventoryPath: inventoryPath, forks: forks, lockTimeout: lockTimeout)

@@ -34,6 +34,8 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Hosts to plan: host or group names or globs, comma-separated; '!x' excludes.")
     var limit: String?
 
+    @OptionGroup var sharding: ShardOption
+
     @Option(name: .long, help: "Save the plan to this file (JSON, no secrets) for `rampart apply FILE`.")
     var out: String?
 
@@ -58,7 +60,9 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let inventory = try ProjectSource.inventory(inventoryFile), playbook = try ProjectSource.playbook(playbookFile)
         let project = try ProjectSource.load(inventory: inventory, playbook: playbook)
-        let catalog = try EngineWiring.catalog(project, inventoryPath: inventory, limit: try RetryFile.expand(limit, inventory: inventory), offline: offline)
+        let selection = sharding.limit(try RetryFile.expand(limit, inventory: inventory), inventory: project.inventory)
+        if selection.empty { return Terminal.shared.write(ShardOption.nothingToDo(sharding.shard)) }
+        let catalog = try EngineWiring.catalog(project, inventoryPath: inventory, limit: selection.limit, offline: offline)
         if offline && out != nil {
             throw DiagnosticError(.error("an offline plan is for review and cannot be saved for apply",
                                          hint: "plan against the real hosts (without --offline) to save a plan"))
