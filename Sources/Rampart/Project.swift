@@ -28,18 +28,9 @@ public struct Project: Sendable {
     /// Loads everything, reporting the problems of every file at once.
     public static func load(inventory inventoryPath: String, playbook playbookPath: String, vault: VaultPassword? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Project {
-        var problems: [Diagnostic] = []
-        var inventory: Inventory?
-        var playbook: Playbook?
-        var templates: TemplateLibrary?
-        do { inventory = try InventoryLoader(vault: vault, environment: environment).load(path: inventoryPath) } catch let error as DiagnosticError { problems += error.diagnostics }
-        do { playbook = try PlaybookLoader(environment: environment).load(path: playbookPath) } catch let error as DiagnosticError { problems += error.diagnostics }
-        do { templates = try TemplateLibrary.load(directory: templatesDirectory(forPlaybook: playbookPath)) }
-        catch let error as DiagnosticError { problems += error.diagnostics }
-        guard let inventory, let playbook, let templates, problems.allSatisfy({ $0.severity != .error }) else {
-            throw DiagnosticError(problems)
-        }
-        return Project(inventory: inventory, playbook: playbook, templates: templates)
+        try assemble(playbookPath: playbookPath,
+                     inventory: { try InventoryLoader(vault: vault, environment: environment).load(path: inventoryPath) },
+                     playbook: { try PlaybookLoader(environment: environment).load(path: playbookPath) })
     }
 
     /// A project declared in Swift (`RampartDSL`'s `Site`): the same loaders read it, as if its
@@ -47,20 +38,26 @@ public struct Project: Sendable {
     public static func load(inventory: Declaration, inventoryPath: String, playbook: Declaration, playbookPath: String,
                             vault: VaultPassword? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Project {
+        try assemble(playbookPath: playbookPath,
+                     inventory: { try InventoryLoader(vault: vault, environment: environment).load(declaration: inventory, path: inventoryPath) },
+                     playbook: { try PlaybookLoader(environment: environment).load(declaration: playbook, path: playbookPath) })
+    }
+
+    /// The inventory, the playbook and the templates beside it, every part's problems reported together.
+    private static func assemble(playbookPath: String, inventory loadInventory: () throws -> Inventory,
+                                 playbook loadPlaybook: () throws -> Playbook) throws -> Project {
         var problems: [Diagnostic] = []
-        var loadedInventory: Inventory?
-        var loadedPlaybook: Playbook?
+        var inventory: Inventory?
+        var playbook: Playbook?
         var templates: TemplateLibrary?
-        do { loadedInventory = try InventoryLoader(vault: vault, environment: environment).load(declaration: inventory, path: inventoryPath) }
-        catch let error as DiagnosticError { problems += error.diagnostics }
-        do { loadedPlaybook = try PlaybookLoader(environment: environment).load(declaration: playbook, path: playbookPath) }
-        catch let error as DiagnosticError { problems += error.diagnostics }
+        do { inventory = try loadInventory() } catch let error as DiagnosticError { problems += error.diagnostics }
+        do { playbook = try loadPlaybook() } catch let error as DiagnosticError { problems += error.diagnostics }
         do { templates = try TemplateLibrary.load(directory: templatesDirectory(forPlaybook: playbookPath)) }
         catch let error as DiagnosticError { problems += error.diagnostics }
-        guard let loadedInventory, let loadedPlaybook, let templates, problems.allSatisfy({ $0.severity != .error }) else {
+        guard let inventory, let playbook, let templates, problems.allSatisfy({ $0.severity != .error }) else {
             throw DiagnosticError(problems)
         }
-        return Project(inventory: loadedInventory, playbook: loadedPlaybook, templates: templates)
+        return Project(inventory: inventory, playbook: playbook, templates: templates)
     }
 
     /// Each selected host's desired resources; throws `DiagnosticError` with every problem.

@@ -12,9 +12,13 @@ public struct SwiftLocation: Sendable {
 
     public init(file: String, line: Int, column: Int) {
         path = file
+        location = SourceLocation(file: Self.shown(file), line: line, column: column)
+    }
+
+    /// A file's path as messages show it: relative to the current folder when inside it.
+    public static func shown(_ file: String) -> String {
         let folder = FileManager.default.currentDirectoryPath + "/"
-        let shown = file.hasPrefix(folder) ? String(file.dropFirst(folder.count)) : file
-        location = SourceLocation(file: shown, line: line, column: column)
+        return file.hasPrefix(folder) ? String(file.dropFirst(folder.count)) : file
     }
 }
 

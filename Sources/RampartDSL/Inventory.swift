@@ -4,7 +4,7 @@ import RampartModel
 
 /// A server. The value is its handle: groups, plays, rolling hooks and firewall rules take it,
 /// so a host that was never declared does not compile.
-public struct Host: Sendable, HostSelection {
+public struct Host: Sendable, PlayHosts {
     public let name: String
     let address: String?
     let connection: Connection?
@@ -33,7 +33,7 @@ public struct Host: Sendable, HostSelection {
 }
 
 /// A group of hosts (and of other groups). The value is its handle, as a host's.
-public struct Group: Sendable, HostSelection {
+public struct Group: Sendable, PlayHosts {
     public let name: String
     let hosts: [Host]
     let children: [Group]
@@ -75,12 +75,13 @@ public struct Group: Sendable, HostSelection {
 }
 
 /// What a play runs on: a host, a group, or a pattern (`"webservers:!web2"`, checked when loaded).
-public protocol HostSelection: Sendable {
+/// (Named apart from the model's `HostSelection`, the parsed `--limit`.)
+public protocol PlayHosts: Sendable {
     var pattern: String { get }
 }
 
 /// A host pattern written as text, for what a handle cannot say (exclusions, globs).
-public struct HostPattern: HostSelection {
+public struct HostPattern: PlayHosts {
     public let pattern: String
     public init(_ pattern: String) { self.pattern = pattern }
 }

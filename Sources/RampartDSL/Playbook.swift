@@ -112,7 +112,7 @@ public struct Play: Sendable {
     let when: String?
     let at: SwiftLocation
 
-    public init(_ name: String, hosts: some HostSelection, roles: [any RoleUsable], serial: Int? = nil, after: [Play] = [],
+    public init(_ name: String, hosts: some PlayHosts, roles: [any RoleUsable], serial: Int? = nil, after: [Play] = [],
                 beforeEach: RollingHook? = nil, afterEach: RollingHook? = nil, when: String? = nil,
                 file: String = #filePath, line: Int = #line, column: Int = #column) {
         self.name = name

@@ -1,3 +1,4 @@
+import Foundation
 import RampartBasics
 
 /// One host's concrete desired state: every template rendered, every reference checked,
@@ -123,15 +124,8 @@ public struct Catalog: Sendable, Hashable, Codable {
     public subscript(host: String) -> HostCatalog? { hosts.first { $0.host == host } }
 }
 
-import Foundation
-
 extension Catalog {
-    /// The catalog as JSON with sorted keys and without where each part was declared: two
-    /// catalogs that compile alike (a site in Swift and the same in YAML) give the same bytes.
-    public func canonicalJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.userInfo[Provenance.omittedInEncoding] = true
-        return try encoder.encode(self)
-    }
+    /// The catalog as canonical JSON, pretty-printed: two catalogs that compile alike (a site in
+    /// Swift and the same in YAML) give the same bytes.
+    public func canonicalJSON() throws -> Data { try CanonicalJSON.encode(self, pretty: true) }
 }

@@ -63,8 +63,9 @@ public enum HostPlanner {
         }
         if facts.assumed { noteWhatOfflineAssumed(&steps, catalog, &context) }
 
-        steps = labelled(steps, catalog: catalog, manifest: facts.manifest)
-        let desired = catalog.resources.map(DeclarationDigest.line)
+        let declared = DeclarationDigest.entries(catalog.resources)
+        steps = labelled(steps, declared: declared, manifest: facts.manifest)
+        let desired = declared.map(\.line)
         let manifest = desired == facts.manifest.map(\.line) ? nil : desired
         var plan = HostPlan(host: catalog.host, playbook: catalog.playbook, fingerprint: facts.fingerprint, steps: steps, manifest: manifest,
                             stages: PlanStage.stages(of: catalog, steps: steps), assumed: facts.assumed)

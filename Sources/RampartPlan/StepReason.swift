@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import RampartBasics
 import RampartFacts
@@ -30,27 +29,25 @@ public enum DeclarationDigest {
     /// `requires`, `subscribes` and `when` — and no secret (they encode as `(sensitive)`), and not
     /// where it was declared.
     public static func of(_ resource: Resource) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.userInfo[Provenance.omittedInEncoding] = true
-        let data = (try? encoder.encode(resource)) ?? Data(resource.id.description.utf8)
-        return SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let data = (try? CanonicalJSON.encode(resource)) ?? Data(resource.id.description.utf8)
+        return String(sha256Hex(Array(data)).prefix(32))
     }
 
-    /// The manifest line of a compiled resource.
-    public static func line(_ resource: Resource) -> String {
-        ManagedEntry(id: resource.id.description, digest: of(resource)).line
+    /// Each resource's manifest entry, its digest computed once (the plan labels its steps and
+    /// writes the manifest from the same entries).
+    public static func entries(_ resources: [Resource]) -> [ManagedEntry] {
+        resources.map { ManagedEntry(id: $0.id.description, digest: of($0)) }
     }
 }
 
 extension HostPlanner {
-    /// Each step labelled intended or drift against the host's manifest.
-    static func labelled(_ steps: [Step], catalog: HostCatalog, manifest: [ManagedEntry]) -> [Step] {
+    /// Each step labelled intended or drift: the host's manifest against the entries declared now.
+    static func labelled(_ steps: [Step], declared entries: [ManagedEntry], manifest: [ManagedEntry]) -> [Step] {
         let recorded = Dictionary(manifest.map { ($0.id, $0.digest) }, uniquingKeysWith: { first, _ in first })
-        let declared = Dictionary(catalog.resources.map { ($0.id, DeclarationDigest.of($0)) }, uniquingKeysWith: { first, _ in first })
+        let declared = Dictionary(entries.compactMap { entry in entry.digest.map { (entry.id, $0) } }, uniquingKeysWith: { first, _ in first })
         func reason(_ id: ResourceID) -> StepReason? {
             let key = id.description
-            guard let digest = declared[id] else { return recorded[key] != nil ? .intended : nil }  // removed from the playbook
+            guard let digest = declared[key] else { return recorded[key] != nil ? .intended : nil }  // removed from the playbook
             guard let entry = recorded[key] else { return .intended }  // new on this host
             guard let was = entry else { return nil }  // recorded before digests
             return was == digest ? .drift : .intended

@@ -30,7 +30,7 @@ struct ApplyOperationTests {
     /// manifest as the last apply wrote it (the command with its declaration's digest).
     static func facts(lock: String, due: Bool, manifest: Bool = true) -> String {
         let deploy = catalog(["h"]).hosts[0].resources[0]
-        return "\n\u{1e}lock\n\(lock)\n\n\u{1e}state\nos|debian|12\n" + (manifest ? "M|\(DeclarationDigest.line(deploy))\n" : "")
+        return "\n\u{1e}lock\n\(lock)\n\n\u{1e}state\nos|debian|12\n" + (manifest ? "M|\(DeclarationDigest.entries([deploy])[0].line)\n" : "")
             + "\n\u{1e}guards\nC|0|\(due ? 1 : 0)\n"
     }
 

@@ -221,7 +221,7 @@ enum SwiftSiteChecks {
             print("swift site plan (\(moment)), status \(swift.status):\n\(swift.stdout.prefix(3000))\n\(swift.stderr)")
             print("yaml site plan (\(moment)), status \(yaml.status):\n\(yaml.stdout.prefix(3000))\n\(yaml.stderr)")
         }
-        let hasChanges = yaml.stdout.contains("\"action\"") || yaml.stdout.contains("\"steps\" : [\n")
+        let hasChanges = yaml.stdout.contains("\"action\"")
         return same && (!changes || hasChanges)
     }
 }

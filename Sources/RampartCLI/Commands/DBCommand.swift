@@ -88,7 +88,7 @@ struct PromoteCommand: AsyncParsableCommand {
         func files(_ inventory: String) -> String {
             switch self {
             case .inventoryText: return inventory
-            case .swiftSource(let edit): return edit.files.map { SwiftLocation(file: $0.path, line: 1, column: 1).location.file }.joined(separator: ", ")
+            case .swiftSource(let edit): return edit.files.map { SwiftLocation.shown($0.path) }.joined(separator: ", ")
             }
         }
     }

@@ -82,7 +82,7 @@ struct PlanCommand: AsyncParsableCommand {
             }
             Terminal.shared.write(String(format: "stats: connect+facts+plan %.3f s\n", Monotonic.now() - started), error: true)
         }
-        let plan = Plan(inventory: absolute(inventory), playbook: absolute(playbook), hosts: runs.compactMap(\.plan))
+        let plan = Plan(inventory: ProjectSource.absolute(inventory), playbook: ProjectSource.absolute(playbook), hosts: runs.compactMap(\.plan))
         let errors = runs.errors
         if let out {
             let data = try PlanFile.encode(plan)
@@ -99,9 +99,5 @@ struct PlanCommand: AsyncParsableCommand {
         if !errors.isEmpty { throw ExitCodes.failure }
         if driftExitcode && plan.summary.drift > 0 { throw ExitCodes.drift }
         if (detailedExitcode || driftExitcode) && !plan.summary.isEmpty { throw ExitCodes.changes }
-    }
-
-    private func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

@@ -51,7 +51,8 @@ enum ProjectSource {
         builtIn.map { absolute(path) == $0.inventoryPath } ?? false
     }
 
-    private static func absolute(_ path: String) -> String {
+    /// A path as given, made absolute against the current folder (how plans and the built-in site name files).
+    static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }
